@@ -1,0 +1,261 @@
+// Package config owns mailwarden's configuration file: its TOML schema, its
+// defaults, its validation (every error names the file, the line and the fix)
+// and the migration of older schema versions.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Version is the schema version this build writes and understands.
+const Version = 1
+
+// Config is the whole configuration file.
+type Config struct {
+	Version    int              `toml:"version"`
+	DryRun     bool             `toml:"dry_run"`
+	Classifier ClassifierConfig `toml:"classifier"`
+	Accounts   []Account        `toml:"account"`
+
+	// Path is the file the config was read from ("" when built in memory).
+	Path string `toml:"-"`
+}
+
+// ClassifierConfig holds the verdict cutoffs; zero means the classifier's default.
+type ClassifierConfig struct {
+	HamCutoff  float64 `toml:"ham_cutoff"`
+	SpamCutoff float64 `toml:"spam_cutoff"`
+}
+
+// Account is one IMAP account to keep clean.
+type Account struct {
+	Name           string   `toml:"name"`
+	Host           string   `toml:"host"`
+	Port           int      `toml:"port"`
+	TLS            TLSMode  `toml:"tls"`
+	Username       string   `toml:"username"`
+	PasswordEnv    string   `toml:"password_env"`
+	PasswordFile   string   `toml:"password_file"`
+	AllowPlaintext bool     `toml:"allow_plaintext"`
+	CAFile         string   `toml:"ca_file"`
+	JunkFolder     string   `toml:"junk_folder"`
+	TrainFolders   []string `toml:"train_folders"`
+	TrainCap       int      `toml:"train_cap"`
+	MaxFetchKiB    int      `toml:"max_fetch_kib"`
+	PollInterval   Duration `toml:"poll_interval"`
+	DryRun         bool     `toml:"dry_run"`
+}
+
+// TLSMode is how the connection is secured: "tls" (implicit TLS, port 993),
+// "starttls" (port 143 upgraded) or "none" (only with allow_plaintext).
+type TLSMode string
+
+// UnmarshalText validates the mode while decoding, so the error carries a line.
+func (m *TLSMode) UnmarshalText(b []byte) error {
+	switch s := TLSMode(strings.ToLower(string(b))); s {
+	case "tls", "starttls", "none":
+		*m = s
+		return nil
+	}
+	return fmt.Errorf("tls = %q is not a TLS mode: use \"tls\" (port 993), \"starttls\" (port 143) or \"none\"", b)
+}
+
+// Duration is a time.Duration written as "90s", "5m".
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration: write it like \"60s\" or \"5m\"", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration back in the same form.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Error is a configuration problem: the file, the line (0 when unknown), what
+// is wrong and how to fix it.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// DefaultPath is os.UserConfigDir()/mailwarden/config.toml.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the config directory: %w", err)
+	}
+	return filepath.Join(dir, "mailwarden", "config.toml"), nil
+}
+
+// Load reads, migrates, defaults and validates the config file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &Error{File: path, Msg: "no config file here: create it (see README.md, \"Your own account\") or pass --config"}
+		}
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse is Load on bytes already read; path is used in errors.
+func Parse(path string, data []byte) (*Config, error) {
+	var c Config
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{File: path, Line: pe.Position.Line, Msg: parseMsg(pe)}
+		}
+		return nil, &Error{File: path, Msg: err.Error()}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		return nil, &Error{File: path, Line: lineOf(data, k[len(k)-1], 0), Msg: fmt.Sprintf("unknown setting %q: check its spelling against README.md or remove it", k.String())}
+	}
+	c.Path = path
+	if err := c.migrate(); err != nil {
+		return nil, &Error{File: path, Line: lineOf(data, "version", 0), Msg: err.Error()}
+	}
+	c.applyDefaults()
+	if err := c.validate(data); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func parseMsg(pe toml.ParseError) string {
+	msg := pe.Message
+	if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
+		msg = fmt.Sprintf("%s: %s", pe.LastKey, msg)
+	}
+	return msg
+}
+
+// migrate brings an older schema up to Version. Version 0 (no version line)
+// is the same shape as 1.
+func (c *Config) migrate() error {
+	switch {
+	case c.Version == 0:
+		c.Version = Version
+	case c.Version > Version:
+		return fmt.Errorf("version = %d is newer than this mailwarden understands (%d): update mailwarden", c.Version, Version)
+	}
+	return nil
+}
+
+func (c *Config) applyDefaults() {
+	for i := range c.Accounts {
+		a := &c.Accounts[i]
+		if a.TLS == "" {
+			a.TLS = "tls"
+		}
+		if a.Port == 0 {
+			switch a.TLS {
+			case "tls":
+				a.Port = 993
+			default:
+				a.Port = 143
+			}
+		}
+		if a.Name == "" {
+			a.Name = a.Username
+		}
+		if a.TrainCap == 0 {
+			a.TrainCap = 2000
+		}
+		if a.MaxFetchKiB == 0 {
+			a.MaxFetchKiB = 64
+		}
+		if a.PollInterval.Duration == 0 {
+			a.PollInterval.Duration = time.Minute
+		}
+	}
+}
+
+func (c *Config) validate(data []byte) error {
+	bad := func(i int, key, msg string) error {
+		return &Error{File: c.Path, Line: lineOf(data, key, i), Msg: fmt.Sprintf("account %d: %s", i+1, msg)}
+	}
+	if len(c.Accounts) == 0 {
+		return &Error{File: c.Path, Msg: "no [[account]] section: add one with host, username and password_env or password_file"}
+	}
+	names := map[string]bool{}
+	for i, a := range c.Accounts {
+		switch {
+		case a.Host == "":
+			return bad(i, "", "host is missing: add host = \"mail.example.jp\"")
+		case a.Username == "":
+			return bad(i, "", "username is missing: add username = \"you@example.jp\"")
+		case a.Port < 1 || a.Port > 65535:
+			return bad(i, "port", fmt.Sprintf("port = %d is not a TCP port: use 993 for tls or 143 for starttls", a.Port))
+		case a.TLS == "none" && !a.AllowPlaintext:
+			return bad(i, "tls", "tls = \"none\" sends the password in clear text: use \"tls\" or \"starttls\", or set allow_plaintext = true if you really mean it")
+		case a.PasswordEnv == "" && a.PasswordFile == "":
+			return bad(i, "", "no password source: set password_env = \"NAME\" (an environment variable) or password_file = \"/path\" (a file only you can read)")
+		case a.TrainCap < 0:
+			return bad(i, "train_cap", "train_cap must be 0 or more")
+		case a.MaxFetchKiB < 1 || a.MaxFetchKiB > 10240:
+			return bad(i, "max_fetch_kib", "max_fetch_kib must be between 1 and 10240")
+		case a.PollInterval.Duration < time.Second:
+			return bad(i, "poll_interval", "poll_interval must be at least 1s")
+		case names[a.Name]:
+			return bad(i, "name", fmt.Sprintf("name %q is used by another account: give each account its own name", a.Name))
+		}
+		names[a.Name] = true
+	}
+	for _, v := range []float64{c.Classifier.HamCutoff, c.Classifier.SpamCutoff} {
+		if v < 0 || v > 1 {
+			return &Error{File: c.Path, Line: lineOf(data, "ham_cutoff", 0), Msg: "classifier cutoffs must lie between 0 and 1"}
+		}
+	}
+	if c.Classifier.SpamCutoff != 0 && c.Classifier.HamCutoff >= c.Classifier.SpamCutoff {
+		return &Error{File: c.Path, Line: lineOf(data, "spam_cutoff", 0), Msg: "spam_cutoff must be above ham_cutoff"}
+	}
+	return nil
+}
+
+// lineOf finds the line of key inside the n-th [[account]] table (n < 0:
+// anywhere). With key "" it returns the line of the table header. 0 if not found.
+func lineOf(data []byte, key string, n int) int {
+	tables := -1
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "[[account]]") {
+			tables++
+			if key == "" && tables == n {
+				return i + 1
+			}
+			continue
+		}
+		if key == "" || (n >= 0 && tables != n && tables >= 0) {
+			continue
+		}
+		if k, _, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == key {
+			return i + 1
+		}
+	}
+	return 0
+}

@@ -1,0 +1,86 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const good = `version = 1
+
+[[account]]
+name = "work"
+host = "mail.example.jp"
+username = "sato@mail.example.jp"
+password_env = "MW_TEST_PW"
+`
+
+func TestParseDefaults(t *testing.T) {
+	c, err := Parse("c.toml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.Accounts[0]
+	if a.Port != 993 || a.TLS != "tls" || a.TrainCap != 2000 || a.MaxFetchKiB != 64 || a.PollInterval.Duration != time.Minute {
+		t.Fatalf("defaults not applied: %+v", a)
+	}
+}
+
+// Each bad config names the file, the line of the problem and a fix.
+func TestParseErrorsNameFileLineFix(t *testing.T) {
+	cases := []struct {
+		name, text string
+		line       int
+		fix        string
+	}{
+		{"bad tls", good + "tls = \"ssl\"\n", 8, `use "tls"`},
+		{"plaintext", good + "tls = \"none\"\n", 8, "allow_plaintext"},
+		{"bad port", good + "port = 99999\n", 8, "993"},
+		{"bad duration", good + "poll_interval = \"often\"\n", 8, `"60s"`},
+		{"unknown key", good + "passwrd = \"x\"\n", 8, "spelling"},
+		{"syntax", good + "host = \n", 8, ""},
+		{"no host", "[[account]]\nusername = \"a\"\npassword_env = \"X\"\n", 1, "host ="},
+		{"no password", "[[account]]\nhost = \"h\"\nusername = \"a\"\n", 1, "password_env"},
+		{"second account dup name", good + "\n[[account]]\nname = \"work\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"X\"\n", 10, "own name"},
+		{"newer version", strings.Replace(good, "version = 1", "version = 9", 1), 1, "update mailwarden"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("/home/u/.config/mailwarden/config.toml", []byte(tc.text))
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("want *config.Error, got %v", err)
+			}
+			if ce.File != "/home/u/.config/mailwarden/config.toml" || ce.Line != tc.line {
+				t.Errorf("got %s, want line %d", err, tc.line)
+			}
+			if !strings.Contains(err.Error(), tc.fix) {
+				t.Errorf("error %q does not say the fix %q", err, tc.fix)
+			}
+		})
+	}
+}
+
+func TestPasswordFileMustBePrivate(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(p, []byte("hunter2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := Account{Name: "w", PasswordFile: p}
+	if _, err := a.Password(); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("world-readable password file accepted: %v", err)
+	}
+	os.Chmod(p, 0o600)
+	pw, err := a.Password()
+	if err != nil || pw != "hunter2" {
+		t.Fatalf("got %q, %v", pw, err)
+	}
+	t.Setenv("MW_PW", "fromenv")
+	a.PasswordEnv = "MW_PW"
+	if pw, _ := a.Password(); pw != "fromenv" {
+		t.Fatalf("env not preferred: %q", pw)
+	}
+}

@@ -1,0 +1,42 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+)
+
+// Password returns the account's password from its environment variable or
+// its password file. A password file readable by others is refused: the
+// password would not be secret.
+func (a *Account) Password() (string, error) {
+	if a.PasswordEnv != "" {
+		if v, ok := os.LookupEnv(a.PasswordEnv); ok && v != "" {
+			return v, nil
+		}
+		if a.PasswordFile == "" {
+			return "", fmt.Errorf("account %s: environment variable %s is empty: export it with the IMAP password", a.Name, a.PasswordEnv)
+		}
+	}
+	fi, err := os.Stat(a.PasswordFile)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("account %s: password file %s does not exist: write the password into it and chmod 600 it", a.Name, a.PasswordFile)
+		}
+		return "", fmt.Errorf("account %s: password file: %w", a.Name, err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("account %s: password file %s can be read by other users (mode %v): run chmod 600 %s", a.Name, a.PasswordFile, fi.Mode().Perm(), a.PasswordFile)
+	}
+	b, err := os.ReadFile(a.PasswordFile)
+	if err != nil {
+		return "", fmt.Errorf("account %s: read password file: %w", a.Name, err)
+	}
+	pw := strings.TrimRight(string(b), "\r\n")
+	if pw == "" {
+		return "", fmt.Errorf("account %s: password file %s is empty", a.Name, a.PasswordFile)
+	}
+	return pw, nil
+}
