@@ -1,0 +1,43 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/mailwarden/mailwarden/config"
+)
+
+// newFlags makes a FlagSet whose parse errors become usage errors.
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("mailwarden "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fs.SetOutput(nil)
+			fs.PrintDefaults()
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// storeFlag adds --store, defaulting to the user's data directory.
+func storeFlag(fs *flag.FlagSet) *string {
+	def, err := config.DefaultDataDir()
+	if err != nil {
+		def = ""
+	}
+	return fs.String("store", def, "data directory: token store and state (default: the user's data directory)")
+}
+
+func needStore(dir string) error {
+	if dir == "" {
+		return usageError{fmt.Sprint("no data directory: pass --store DIR")}
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+
+	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/daemon"
+)
+
+func cmdRun(ctx context.Context, args []string) error {
+	fs := newFlags("run")
+	def, _ := config.DefaultPath()
+	cfgPath := fs.String("config", def, "config file")
+	storeDir := storeFlag(fs)
+	dryRun := fs.Bool("dry-run", false, "classify and record what would move, move nothing")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := needStore(*storeDir); err != nil {
+		return err
+	}
+	log, err := newLogger(*logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	d, err := daemon.New(daemon.Options{Config: cfg, StoreDir: *storeDir, DryRun: *dryRun, Log: log})
+	if err != nil {
+		return err
+	}
+	log.Info("mailwarden running", "accounts", len(cfg.Accounts), "dry_run", *dryRun || cfg.DryRun, "store", *storeDir)
+	return d.Run(ctx)
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/mailwarden/mailwarden/classifier"
+)
+
+// maxMessageFile bounds what one message file may cost in memory.
+const maxMessageFile = 32 << 20
+
+func cmdTrain(ctx context.Context, args []string) error {
+	// Flags and the --spam/--ham lists are mixed: every path after --spam is
+	// spam until --ham, and the other way round.
+	var storeDir string
+	if def, err := defaultStore(); err == nil {
+		storeDir = def
+	}
+	var spam, ham []string
+	var list *[]string
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; a {
+		case "--spam", "-spam":
+			list = &spam
+		case "--ham", "-ham":
+			list = &ham
+		case "--store", "-store":
+			if i+1 == len(args) {
+				return usageError{"--store needs a directory"}
+			}
+			i++
+			storeDir = args[i]
+		case "-h", "--help":
+			return usageError{"usage: mailwarden train [--store DIR] --spam DIR|FILE... --ham DIR|FILE..."}
+		default:
+			if list == nil {
+				return usageError{fmt.Sprintf("%q: say first whether it is --spam or --ham", a)}
+			}
+			*list = append(*list, a)
+		}
+	}
+	if len(spam)+len(ham) == 0 {
+		return usageError{"nothing to train: give --spam DIR|FILE... and/or --ham DIR|FILE..."}
+	}
+	if err := needStore(storeDir); err != nil {
+		return err
+	}
+	m, err := classifier.Open(storeDir, classifier.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	for _, set := range []struct {
+		paths []string
+		spam  bool
+	}{{spam, true}, {ham, false}} {
+		files, err := messageFiles(set.paths)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			raw, err := readMessage(f)
+			if err != nil {
+				return err
+			}
+			m.Train(raw, set.spam)
+		}
+	}
+	if err := m.Save(); err != nil {
+		return err
+	}
+	s, h := m.Counts()
+	fmt.Printf("trained: %d spam, %d ham in %s\n", s, h, storeDir)
+	return nil
+}
+
+func cmdClassify(ctx context.Context, args []string) error {
+	fs := newFlags("classify")
+	storeDir := storeFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"give one or more message files (or directories)"}
+	}
+	if err := needStore(*storeDir); err != nil {
+		return err
+	}
+	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	if s, h := m.Counts(); s == 0 || h == 0 {
+		fmt.Fprintf(os.Stderr, "warning: the token store in %s has %d spam and %d ham messages; train it first (mailwarden train)\n", *storeDir, s, h)
+	}
+	files, err := messageFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	w := newLineWriter(os.Stdout)
+	defer w.Flush()
+	for _, f := range files {
+		raw, err := readMessage(f)
+		if err != nil {
+			return err
+		}
+		r := m.Classify(raw)
+		fmt.Fprintf(w, "%s\t%.6f\t%s\n", f, r.Score, r.Verdict)
+	}
+	return nil
+}
+
+func defaultStore() (string, error) {
+	fs := newFlags("x")
+	return *storeFlag(fs), nil
+}
+
+// messageFiles expands directories (recursively, sorted) into files.
+func messageFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("message path: %w", err)
+		}
+		if !fi.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read directory %s: %w", p, err)
+		}
+		sort.Strings(files)
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
+// readMessage reads a message file; a file over maxMessageFile is cut there
+// (the classifier reads far less than that anyway).
+func readMessage(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read message: %w", err)
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxMessageFile))
+	if err != nil {
+		return nil, fmt.Errorf("read message %s: %w", path, err)
+	}
+	return raw, nil
+}

@@ -1,0 +1,130 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mailwarden/mailwarden/classifier"
+	"github.com/mailwarden/mailwarden/imapsync"
+	"github.com/mailwarden/mailwarden/store"
+)
+
+// handler is the daemon's imapsync.Handler for one account.
+type handler struct {
+	d      *Daemon
+	dryRun bool
+}
+
+func verdictKey(account string, m *imapsync.Message) string {
+	return fmt.Sprintf("%s/%d/%d", account, m.UIDValidity, m.UID)
+}
+
+// Known reports messages already judged, so a UIDVALIDITY change or a second
+// look never judges (or moves) them again.
+func (h *handler) Known(account string, m *imapsync.Message) bool {
+	_, ok, err := h.d.st.Handled(account, m.Identity())
+	if err != nil {
+		h.d.log.Error("handled ledger", "account", account, "err", err)
+		return false
+	}
+	return ok
+}
+
+// Judge classifies a new INBOX message and turns the verdict into an action.
+func (h *handler) Judge(ctx context.Context, account string, m *imapsync.Message) (imapsync.Action, error) {
+	res := h.d.model.Classify(m.Raw)
+	h.d.mu.Lock()
+	h.d.verdicts[verdictKey(account, m)] = res
+	h.d.mu.Unlock()
+	switch {
+	case h.dryRun:
+		return imapsync.Leave, nil
+	case res.Verdict == classifier.Spam:
+		return imapsync.MoveToJunk, nil
+	case res.Verdict == classifier.Ham:
+		return imapsync.MarkHam, nil
+	}
+	return imapsync.Leave, nil
+}
+
+// Train learns from mail already on the server (first start). A message is
+// trained at most once per class; a changed class untrains the old one first.
+func (h *handler) Train(ctx context.Context, account string, m *imapsync.Message, spam bool) error {
+	class := "ham"
+	if spam {
+		class = "spam"
+	}
+	id := m.Identity()
+	h.d.mu.Lock()
+	defer h.d.mu.Unlock()
+	old, ok := h.d.unsaved[id]
+	if !ok {
+		var err error
+		if old, err = h.d.st.Trained(id); err != nil {
+			return err
+		}
+	}
+	if old == class {
+		return nil
+	}
+	if old != "" {
+		h.d.model.Untrain(m.Raw, old == "spam")
+	}
+	h.d.model.Train(m.Raw, spam)
+	h.d.unsaved[id] = class
+	return nil
+}
+
+// Done records what happened to a judged message in the action log.
+func (h *handler) Done(ctx context.Context, account string, m *imapsync.Message, o imapsync.Outcome) {
+	k := verdictKey(account, m)
+	h.d.mu.Lock()
+	res, judged := h.d.verdicts[k]
+	delete(h.d.verdicts, k)
+	h.d.mu.Unlock()
+
+	text := classifier.Extract(m.Header)
+	a := &store.Action{
+		Time: time.Now(), Account: account, Mailbox: m.Mailbox, UIDValidity: m.UIDValidity,
+		UID: uint32(m.UID), JunkUID: uint32(o.JunkUID), MessageID: m.MessageID, Identity: m.Identity(),
+		Subject: text.Subject, From: text.From, Size: m.Size,
+		Verdict: res.Verdict.String(), Score: res.Score, DryRun: h.dryRun,
+	}
+	if !judged {
+		a.Verdict = "skipped"
+	}
+	for _, r := range res.Reasons {
+		a.Reasons = append(a.Reasons, fmt.Sprintf("%s %.3f", r.Token, r.SpamProb))
+	}
+	switch {
+	case o.Err != nil:
+		a.Action, a.Error = "failed", o.Err.Error()
+	case o.HandledElsewhere:
+		a.Action = "handled-elsewhere"
+	case h.dryRun && res.Verdict == classifier.Spam:
+		a.Action = "would-move"
+	default:
+		a.Action = actionName(o.Action)
+	}
+	if err := h.d.st.Record(a); err != nil {
+		h.d.log.Error("record action", "account", account, "uid", m.UID, "err", err)
+	}
+	lvl := h.d.log.Info
+	if o.Err != nil {
+		lvl = h.d.log.Warn
+	}
+	// Metadata only: no subject, sender or body in the log.
+	lvl("judged", "account", account, "uid", m.UID, "message_id", m.MessageID,
+		"verdict", a.Verdict, "score", fmt.Sprintf("%.4f", res.Score), "action", a.Action, "err", a.Error)
+}
+
+func actionName(a imapsync.Action) string {
+	switch a {
+	case imapsync.MoveToJunk:
+		return "move-to-junk"
+	case imapsync.MarkHam:
+		return "mark-ham"
+	}
+	return "leave"
+}

@@ -1,0 +1,136 @@
+// Package store is mailwarden's one transactional state store: per-folder sync
+// state, moves in flight, the ledger of handled and trained messages, and the
+// action log. It is a single bbolt file; every write is one transaction, so a
+// crash leaves either the old or the new state, never a mix.
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Bucket names. Keys inside per-account buckets are documented where used.
+var (
+	bucketFolders = []byte("folders") // account\x00mailbox -> FolderState JSON
+	bucketPending = []byte("pending") // account\x00mailbox\x00uidvalidity\x00uid -> PendingMove JSON
+	bucketHandled = []byte("handled") // account\x00identity -> Handled JSON
+	bucketTrained = []byte("trained") // identity -> "spam" | "ham"
+	bucketActions = []byte("actions") // big-endian sequence -> Action JSON
+)
+
+// ErrCorrupt reports a state file that cannot be read. The caller sets it
+// aside (see Recover) and starts afresh: sync state is rebuilt from the
+// server and the classifier keeps its own token file.
+var ErrCorrupt = errors.New("state store is corrupt")
+
+// Store is an open state store. It is safe for concurrent use.
+type Store struct {
+	db   *bolt.DB
+	path string
+}
+
+// Open opens (creating if needed) the state store at path. A file that is
+// not a valid store yields an error wrapping ErrCorrupt that names the file
+// and the fix; a store held by another running mailwarden yields an error
+// saying so after a short wait.
+func Open(path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create state directory: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, fmt.Errorf("state store %s is in use by another mailwarden process: stop it first (%w)", path, err)
+		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+			return nil, fmt.Errorf("%w: %s: %v; move it aside (mailwarden does this itself on start) and the state is rebuilt from the server", ErrCorrupt, path, err)
+		}
+		return nil, fmt.Errorf("open state store %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketFolders, bucketPending, bucketHandled, bucketTrained, bucketActions} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// OpenOrRecover opens the store at path; if the file is corrupt it is renamed
+// to path+".corrupt-<time>" and a fresh store is created. The returned note
+// is non-empty when that happened, for the log and the status.
+func OpenOrRecover(path string) (s *Store, note string, err error) {
+	s, err = Open(path)
+	if err == nil || !errors.Is(err, ErrCorrupt) {
+		return s, "", err
+	}
+	aside := fmt.Sprintf("%s.corrupt-%s", path, time.Now().UTC().Format("20060102T150405Z"))
+	if rerr := os.Rename(path, aside); rerr != nil {
+		return nil, "", fmt.Errorf("%v; and setting it aside failed: %w", err, rerr)
+	}
+	s, err = Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, fmt.Sprintf("state store %s was corrupt and was moved to %s; sync state is being rebuilt from the server", path, aside), nil
+}
+
+// Path returns the file the store lives in.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+func key(parts ...string) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+func putJSON(tx *bolt.Tx, bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucket).Put(k, data)
+}
+
+func getJSON(tx *bolt.Tx, bucket, k []byte, v any) (bool, error) {
+	data := tx.Bucket(bucket).Get(k)
+	if data == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return false, fmt.Errorf("decode %s record: %w", bucket, err)
+	}
+	return true, nil
+}
+
+func seqKey(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
