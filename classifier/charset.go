@@ -1,0 +1,295 @@
+package classifier
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Canonical names used in notes ("label X decoded as Y").
+const (
+	csUTF8     = "utf-8"
+	csISO2022  = "iso-2022-jp"
+	csCP932    = "cp932"
+	csEUCJP    = "euc-jp"
+	csASCII    = "us-ascii"
+	csLatin1   = "windows-1252"
+	csGB18030  = "gb18030"
+	csReplaced = "replacement"
+)
+
+// charsetAliases maps labels that golang.org/x/text's WHATWG index does not
+// know, or maps differently from what mail needs, to an encoding and the
+// canonical name used in notes. Labels are compared lower-cased.
+//
+// x/text's Shift_JIS decoder is the WHATWG one, which is CP932 (NEC row 13,
+// IBM extensions, U+FF5E for 0x8160), so every Shift_JIS spelling goes there.
+// Its ISO-2022-JP decoder also maps NEC row 13 (①, ㈱), which is what the
+// CP50220 family (iso-2022-jp-ms) needs; case 04c tests it.
+var charsetAliases = map[string]struct {
+	enc  encoding.Encoding
+	name string
+}{
+	"cp932":               {japanese.ShiftJIS, csCP932},
+	"ms932":               {japanese.ShiftJIS, csCP932},
+	"windows-31j":         {japanese.ShiftJIS, csCP932},
+	"shift_jis":           {japanese.ShiftJIS, csCP932},
+	"shift-jis":           {japanese.ShiftJIS, csCP932},
+	"sjis":                {japanese.ShiftJIS, csCP932},
+	"x-sjis":              {japanese.ShiftJIS, csCP932},
+	"x-ms-cp932":          {japanese.ShiftJIS, csCP932},
+	"ms_kanji":            {japanese.ShiftJIS, csCP932},
+	"csshiftjis":          {japanese.ShiftJIS, csCP932},
+	"iso-2022-jp":         {japanese.ISO2022JP, csISO2022},
+	"iso-2022-jp-ms":      {japanese.ISO2022JP, csISO2022},
+	"iso-2022-jp-1":       {japanese.ISO2022JP, csISO2022},
+	"iso-2022-jp-2":       {japanese.ISO2022JP, csISO2022},
+	"iso-2022-jp-3":       {japanese.ISO2022JP, csISO2022},
+	"cp50220":             {japanese.ISO2022JP, csISO2022},
+	"cp50221":             {japanese.ISO2022JP, csISO2022},
+	"cp50222":             {japanese.ISO2022JP, csISO2022},
+	"csiso2022jp":         {japanese.ISO2022JP, csISO2022},
+	"euc-jp":              {japanese.EUCJP, csEUCJP},
+	"x-euc-jp":            {japanese.EUCJP, csEUCJP},
+	"eucjp":               {japanese.EUCJP, csEUCJP},
+	"eucjp-ms":            {japanese.EUCJP, csEUCJP},
+	"cseucpkdfmtjapanese": {japanese.EUCJP, csEUCJP},
+	"utf-8":               {unicode.UTF8, csUTF8},
+	"utf8":                {unicode.UTF8, csUTF8},
+	"x-utf_8j":            {unicode.UTF8, csUTF8},
+	"us-ascii":            {charmap.Windows1252, csASCII},
+	"ascii":               {charmap.Windows1252, csASCII},
+	"ansi_x3.4-1968":      {charmap.Windows1252, csASCII},
+	"iso-8859-1":          {charmap.Windows1252, csLatin1},
+	"latin1":              {charmap.Windows1252, csLatin1},
+	"windows-1252":        {charmap.Windows1252, csLatin1},
+	"cp1252":              {charmap.Windows1252, csLatin1},
+	"gb2312":              {simplifiedchinese.GB18030, csGB18030},
+	"gbk":                 {simplifiedchinese.GB18030, csGB18030},
+	"x-gbk":               {simplifiedchinese.GB18030, csGB18030},
+	"cp936":               {simplifiedchinese.GB18030, csGB18030},
+	"gb18030":             {simplifiedchinese.GB18030, csGB18030},
+	"euc-cn":              {simplifiedchinese.GB18030, csGB18030},
+}
+
+// lookupCharset returns the encoding for a MIME charset label and a canonical
+// name, or nil when the label is unknown (misspelt, X-UNKNOWN, empty, or an
+// encoding such as UTF-7 that we do not decode).
+func lookupCharset(label string) (encoding.Encoding, string) {
+	l := strings.ToLower(strings.Trim(strings.TrimSpace(label), "\"'"))
+	if l == "" {
+		return nil, ""
+	}
+	if i := strings.IndexByte(l, '*'); i >= 0 { // RFC 2231 language suffix
+		l = l[:i]
+	}
+	if a, ok := charsetAliases[l]; ok {
+		return a.enc, a.name
+	}
+	enc, err := htmlindex.Get(l)
+	if err != nil || enc == nil {
+		return nil, ""
+	}
+	name, err := htmlindex.Name(enc)
+	if err != nil || name == csReplaced {
+		// The WHATWG "replacement" encoding turns everything into U+FFFD
+		// (hz-gb-2312, iso-2022-kr, ...): better to detect from the bytes.
+		return nil, ""
+	}
+	return enc, name
+}
+
+// hasJISEscape reports whether b contains an ISO-2022-JP designation
+// sequence (ESC $ B, ESC $ @, ESC ( J, ESC ( I, ESC $ ( D).
+func hasJISEscape(b []byte) bool {
+	for {
+		i := bytes.IndexByte(b, 0x1b)
+		if i < 0 || i+2 >= len(b) {
+			return false
+		}
+		switch {
+		case b[i+1] == '$' && (b[i+2] == 'B' || b[i+2] == '@' || b[i+2] == '('):
+			return true
+		case b[i+1] == '(' && (b[i+2] == 'J' || b[i+2] == 'I'):
+			return true
+		}
+		b = b[i+1:]
+	}
+}
+
+// highBytes counts bytes >= 0x80.
+func highBytes(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c >= 0x80 {
+			n++
+		}
+	}
+	return n
+}
+
+// decodeWith runs enc's decoder over b. x/text decoders replace invalid
+// input with U+FFFD instead of failing, so the result is always usable.
+func decodeWith(enc encoding.Encoding, b []byte) string {
+	out, err := enc.NewDecoder().Bytes(b)
+	if err != nil {
+		// Only transformer-level failures end up here; fall back to a
+		// lossy UTF-8 view rather than losing the text.
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	return string(out)
+}
+
+// badness scores how implausible a decoding is: replacement characters
+// (decode errors), private-use code points, half-width katakana (the tell of
+// EUC-JP read as Shift_JIS) and C1 controls all count against it.
+func badness(s string) int {
+	bad := 0
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			bad += 10
+		case r >= 0xE000 && r <= 0xF8FF:
+			bad += 5
+		case r >= 0xFF61 && r <= 0xFF9F:
+			bad += 2
+		case r >= 0x80 && r <= 0x9F:
+			bad += 5
+		}
+	}
+	return bad
+}
+
+// utf8Errors counts invalid UTF-8 sequences in b.
+func utf8Errors(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			n++
+		}
+		b = b[size:]
+	}
+	return n
+}
+
+// mostlyIsolatedHigh reports whether most runs of high bytes are a single
+// byte between ASCII bytes: the shape of Latin-1 text ("café"), not of a
+// double-byte CJK encoding.
+func mostlyIsolatedHigh(b []byte) bool {
+	runs, single := 0, 0
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && b[j] >= 0x80 {
+			j++
+		}
+		runs++
+		if j-i == 1 {
+			single++
+		}
+		i = j
+	}
+	return runs > 0 && single*2 > runs
+}
+
+// detectJapanese picks the best decoding of 8-bit text among UTF-8, CP932
+// and EUC-JP by the badness of each result. preferred (if non-empty) wins
+// ties. It returns the text and the canonical name chosen.
+func detectJapanese(b []byte, preferred string) (string, string) {
+	type cand struct {
+		name string
+		text string
+		bad  int
+	}
+	var best cand
+	first := true
+	try := func(name string, text string) {
+		c := cand{name, text, badness(text)}
+		if name == preferred {
+			c.bad-- // the label breaks ties
+		}
+		if first || c.bad < best.bad {
+			best, first = c, false
+		}
+	}
+	if e := utf8Errors(b); e == 0 {
+		// Valid UTF-8 with high bytes is almost never anything else.
+		return string(b), csUTF8
+	}
+	try(csUTF8, strings.ToValidUTF8(string(b), "\uFFFD"))
+	try(csCP932, decodeWith(japanese.ShiftJIS, b))
+	try(csEUCJP, decodeWith(japanese.EUCJP, b))
+	return best.text, best.name
+}
+
+// decodeCharset converts body or header bytes labelled with a MIME charset to
+// UTF-8. Detection beats a label that cannot be right. It returns the text and,
+// when the bytes were not decoded as the label says, a note such as
+// "label iso-2202-jp decoded as iso-2022-jp".
+func decodeCharset(b []byte, label string) (string, string) {
+	enc, name := lookupCharset(label)
+	text, used := decodeDetect(b, enc, name)
+	l := strings.ToLower(strings.Trim(strings.TrimSpace(label), "\"'"))
+	if used == name || (used == csASCII && (name != "" || l == "")) {
+		return text, ""
+	}
+	if l == "" {
+		l = `""`
+	}
+	return text, "label " + l + " decoded as " + used
+}
+
+func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string) {
+	high := highBytes(b)
+	if high == 0 {
+		if hasJISEscape(b) {
+			return decodeWith(japanese.ISO2022JP, b), csISO2022
+		}
+		// Pure 7-bit text: identical in every ASCII-compatible charset.
+		return string(b), csASCII
+	}
+	switch name {
+	case csISO2022:
+		// Bytes >0x7F cannot be ISO-2022-JP.
+		return detectJapanese(b, "")
+	case csCP932, csEUCJP:
+		return detectJapanese(b, name)
+	case csUTF8:
+		if utf8Errors(b) == 0 {
+			return string(b), csUTF8
+		}
+		t, used := detectJapanese(b, csUTF8)
+		return t, used
+	case "":
+		if utf8Errors(b) == 0 {
+			return string(b), csUTF8
+		}
+		if mostlyIsolatedHigh(b) {
+			return decodeWith(charmap.Windows1252, b), csLatin1
+		}
+		return detectJapanese(b, "")
+	case csASCII, csLatin1:
+		// A common lie: UTF-8 text labelled us-ascii or iso-8859-1.
+		if utf8Errors(b) == 0 {
+			return string(b), csUTF8
+		}
+		if name == csASCII {
+			if !mostlyIsolatedHigh(b) {
+				return detectJapanese(b, "")
+			}
+			return decodeWith(charmap.Windows1252, b), csLatin1
+		}
+	}
+	return decodeWith(enc, b), name
+}

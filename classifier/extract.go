@@ -1,0 +1,370 @@
+package classifier
+
+import (
+	"bytes"
+	"strings"
+)
+
+// Bounds on the work done for one message. Anything past them is not looked
+// at; the message is still classified on what was read.
+const (
+	// MaxMessageBytes is how much of a raw message is parsed.
+	MaxMessageBytes = 4 << 20
+	// MaxTextBytes is how much decoded text (all parts together) is kept.
+	MaxTextBytes = 256 << 10
+	// MaxDepth is how deep message/rfc822 and multipart nesting is walked.
+	MaxDepth = 32
+	// maxParts is how many MIME entities are visited.
+	maxParts = 256
+)
+
+// Notes recorded in Text.Notes for malformed input.
+const (
+	NoteMissingClose   = "malformed MIME: missing closing boundary"
+	NoteNoBoundary     = "malformed MIME: boundary never appears"
+	NoteNoBoundaryParm = "malformed MIME: multipart without boundary"
+	NoteTooDeep        = "nesting too deep"
+	NoteTooManyParts   = "too many MIME parts"
+	NoteTruncated      = "message truncated for classification"
+)
+
+// Text is what a message says, decoded to UTF-8: the display headers and the
+// text of all its text parts (HTML converted to text), in document order.
+type Text struct {
+	Subject string // decoded Subject
+	From    string // decoded From, as written (name and address)
+	To      string // decoded To
+	Body    string // text of every text part, including nested messages
+	// Notes describe what was wrong with the message and how it was
+	// handled, e.g. "label iso-2202-jp decoded as iso-2022-jp",
+	// "malformed MIME: missing closing boundary", "nesting too deep".
+	Notes []string
+}
+
+// parsed is everything the tokenizer needs from one message.
+type parsed struct {
+	Text
+	header   []field  // top-level header fields
+	features []string // tokens found while walking: attachment types, URLs from HTML, MIME defects
+}
+
+func (p *parsed) note(n string) {
+	if n == "" {
+		return
+	}
+	for _, x := range p.Notes {
+		if x == n {
+			return
+		}
+	}
+	p.Notes = append(p.Notes, n)
+}
+
+// Extract decodes a raw RFC 822 message: header fields Subject, From and To,
+// and the text of all text parts. It never fails; damage is reported in
+// Text.Notes and as much text as possible is recovered.
+func Extract(msg []byte) Text {
+	return parse(msg).Text
+}
+
+// normalizeNewlines returns a copy of b (at most MaxMessageBytes) where CRLF
+// and bare CR became LF, so that all line endings give the same result.
+func normalizeNewlines(b []byte) ([]byte, bool) {
+	truncated := false
+	if len(b) > MaxMessageBytes {
+		b, truncated = b[:MaxMessageBytes], true
+	}
+	if bytes.IndexByte(b, '\r') < 0 {
+		return b, truncated
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\r' {
+			out = append(out, '\n')
+			if i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, truncated
+}
+
+// entity is one MIME entity waiting to be walked.
+type entity struct {
+	header  []field
+	body    []byte
+	depth   int
+	defType string // media type when Content-Type is absent
+}
+
+// parse walks the message iteratively (an explicit stack, never recursion)
+// so that a nesting bomb cannot exhaust the goroutine stack.
+func parse(msg []byte) *parsed {
+	p := &parsed{}
+	raw, truncated := normalizeNewlines(msg)
+	if truncated {
+		p.note(NoteTruncated)
+	}
+	hdr, body := splitHeader(raw)
+	p.header = hdr
+	for _, f := range hdr {
+		switch f.name {
+		case "subject":
+			if p.Subject == "" {
+				s, n := decodeHeader(f.value)
+				p.Subject = s
+				p.note(n)
+			}
+		case "from":
+			if p.From == "" {
+				p.From, _ = decodeHeader(f.value)
+			}
+		case "to":
+			if p.To == "" {
+				p.To, _ = decodeHeader(f.value)
+			}
+		}
+	}
+	var text strings.Builder
+	addText := func(s string) {
+		room := MaxTextBytes - text.Len()
+		if room <= 0 {
+			return
+		}
+		if len(s) > room {
+			s = s[:room]
+			p.note(NoteTruncated)
+		}
+		if text.Len() > 0 {
+			text.WriteByte('\n')
+		}
+		text.WriteString(s)
+	}
+	stack := []entity{{header: hdr, body: body, defType: "text/plain"}}
+	visited := 0
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		visited++
+		if visited > maxParts {
+			p.note(NoteTooManyParts)
+			p.features = append(p.features, "mime:too-many-parts")
+			break
+		}
+		ctv, hasCT := headerGet(e.header, "content-type")
+		mt, params := parseMediaType(ctv)
+		if mt == "" || !strings.Contains(mt, "/") {
+			mt = e.defType
+			if hasCT && ctv != "" {
+				p.features = append(p.features, "mime:bad-content-type")
+			}
+		}
+		cte, _ := headerGet(e.header, "content-transfer-encoding")
+		cte = strings.ToLower(strings.TrimSpace(cte))
+		if e.depth > 0 && mt != "multipart/alternative" && mt != "multipart/related" {
+			p.features = append(p.features, "part:"+capToken(mt, 40))
+		}
+		switch {
+		case strings.HasPrefix(mt, "multipart/"):
+			if e.depth >= MaxDepth {
+				p.note(NoteTooDeep)
+				p.features = append(p.features, "mime:too-deep")
+				continue
+			}
+			boundary := params["boundary"]
+			if boundary == "" {
+				p.note(NoteNoBoundaryParm)
+				p.features = append(p.features, "mime:no-boundary-param")
+				addText(decodeTextPart(p, decodeTransfer(e.body, cte), "", false))
+				continue
+			}
+			parts, found, closed := splitMultipart(e.body, boundary)
+			if !found {
+				// The boundary never appears: read the whole body as one
+				// text part rather than lose it.
+				p.note(NoteNoBoundary)
+				p.features = append(p.features, "mime:boundary-missing")
+				addText(decodeTextPart(p, decodeTransfer(e.body, cte), "", false))
+				continue
+			}
+			if !closed {
+				p.note(NoteMissingClose)
+				p.features = append(p.features, "mime:missing-close")
+			}
+			def := "text/plain"
+			if mt == "multipart/digest" {
+				def = "message/rfc822"
+			}
+			for i := len(parts) - 1; i >= 0; i-- {
+				h, b := splitPart(parts[i])
+				stack = append(stack, entity{header: h, body: b, depth: e.depth + 1, defType: def})
+			}
+		case mt == "message/rfc822" || mt == "message/global":
+			if e.depth >= MaxDepth {
+				p.note(NoteTooDeep)
+				p.features = append(p.features, "mime:too-deep")
+				continue
+			}
+			h, b := splitHeader(decodeTransfer(e.body, cte))
+			// The forwarded message's subject and sender are part of what
+			// this message says.
+			for _, f := range h {
+				if f.name == "subject" || f.name == "from" {
+					s, _ := decodeHeader(f.value)
+					addText(s)
+				}
+			}
+			stack = append(stack, entity{header: h, body: b, depth: e.depth + 1, defType: "text/plain"})
+		case strings.HasPrefix(mt, "text/"):
+			if isAttachment(e.header) && mt != "text/plain" && mt != "text/html" {
+				p.features = append(p.features, attachmentTokens(e.header, mt, params)...)
+				continue
+			}
+			addText(decodeTextPart(p, decodeTransfer(e.body, cte), params["charset"], mt == "text/html"))
+		default:
+			p.features = append(p.features, attachmentTokens(e.header, mt, params)...)
+		}
+	}
+	p.Body = text.String()
+	return p
+}
+
+// isAttachment reports a Content-Disposition of attachment.
+func isAttachment(h []field) bool {
+	v, ok := headerGet(h, "content-disposition")
+	return ok && strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "attachment")
+}
+
+// attachmentTokens describes a non-text part: its type and file extension.
+func attachmentTokens(h []field, mt string, params map[string]string) []string {
+	out := []string{"attach:" + capToken(mt, 40)}
+	name := params["name"]
+	if v, ok := headerGet(h, "content-disposition"); ok {
+		_, dp := parseMediaType(v)
+		if fn := dp["filename"]; fn != "" {
+			name = fn
+		}
+	}
+	if name != "" {
+		name, _ = decodeHeader(name)
+		if i := strings.LastIndexByte(name, '.'); i >= 0 && len(name)-i <= 8 {
+			out = append(out, "attach-ext:"+strings.ToLower(name[i+1:]))
+		}
+	}
+	return out
+}
+
+// decodeTextPart turns the transfer-decoded bytes of a text part into text.
+func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
+	if len(b) > MaxTextBytes {
+		b = b[:MaxTextBytes]
+	}
+	s, n := decodeCharset(b, charset)
+	p.note(n)
+	if html {
+		var urls []string
+		s, urls = htmlToText(s)
+		for _, u := range urls {
+			p.features = appendURLTokens(p.features, u)
+		}
+		p.features = append(p.features, "html:yes")
+	}
+	return s
+}
+
+// decodeTransfer undoes a Content-Transfer-Encoding; unknown encodings
+// (7bit, 8bit, binary, misspellings) pass the bytes through.
+func decodeTransfer(b []byte, cte string) []byte {
+	switch cte {
+	case "base64":
+		return decodeBase64Loose(b)
+	case "quoted-printable":
+		return decodeQuotedPrintable(b)
+	}
+	return b
+}
+
+// splitPart splits a body part into its header and body. A part that starts
+// with a blank line has no header.
+func splitPart(b []byte) ([]field, []byte) {
+	if len(b) > 0 && b[0] == '\n' {
+		return nil, b[1:]
+	}
+	return splitHeader(b)
+}
+
+// splitMultipart cuts a multipart body (LF line endings) at its delimiter
+// lines, like RFC 2046 and Go's mime/multipart: a delimiter is a line that is
+// "--" + boundary followed only by white space; the close delimiter has "--"
+// after the boundary. "--B10" is not a delimiter for boundary "B1", and
+// "--Part--More" closes nothing. found is false when no delimiter appears at
+// all; closed is false when the close delimiter is missing (the last part
+// then runs to the end).
+func splitMultipart(body []byte, boundary string) (parts [][]byte, found, closed bool) {
+	delim := []byte("--" + boundary)
+	nlDelim := append([]byte{'\n'}, delim...)
+	start := -1 // start of the current part's content
+	pos := 0
+	for pos <= len(body) {
+		// Find the next line that starts with the delimiter.
+		var i int
+		if pos == 0 && bytes.HasPrefix(body, delim) {
+			i = 0
+		} else {
+			j := bytes.Index(body[pos:], nlDelim)
+			if j < 0 {
+				break
+			}
+			i = pos + j + 1
+		}
+		lineEnd := bytes.IndexByte(body[i:], '\n')
+		var line []byte
+		next := len(body)
+		if lineEnd < 0 {
+			line = body[i:]
+		} else {
+			line = body[i : i+lineEnd]
+			next = i + lineEnd + 1
+		}
+		rest := line[len(delim):]
+		isClose := false
+		if bytes.HasPrefix(rest, []byte("--")) {
+			isClose = true
+			rest = rest[2:]
+		}
+		if len(bytes.Trim(rest, " \t")) != 0 {
+			// Not a delimiter line ("--B10" for "B1"); keep looking.
+			pos = i + 1
+			if pos >= len(body) {
+				break
+			}
+			continue
+		}
+		found = true
+		if start >= 0 {
+			end := i - 1 // the LF before the delimiter belongs to it
+			if end < start {
+				end = start
+			}
+			parts = append(parts, body[start:end])
+		}
+		if isClose {
+			return parts, true, true
+		}
+		if len(parts) >= maxParts {
+			return parts, true, true
+		}
+		start = next
+		pos = next
+		if lineEnd < 0 {
+			break
+		}
+	}
+	if start >= 0 && start <= len(body) {
+		parts = append(parts, body[start:])
+	}
+	return parts, found, false
+}

@@ -1,0 +1,411 @@
+package classifier
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+)
+
+// Limits on header parsing, so one message cannot make the work unbounded.
+const (
+	maxHeaderBytes  = 64 << 10 // header bytes looked at per entity
+	maxHeaderFields = 512      // fields kept per entity
+)
+
+// field is one header field: its name lower-cased and its raw value with
+// folding removed (encoded-words still encoded).
+type field struct {
+	name  string
+	value string
+}
+
+// headerGet returns the first value of the named (lower-case) field.
+func headerGet(h []field, name string) (string, bool) {
+	for _, f := range h {
+		if f.name == name {
+			return f.value, true
+		}
+	}
+	return "", false
+}
+
+// validFieldName reports whether b can be a header field name (RFC 5322
+// printable ASCII except colon and space).
+func validFieldName(b []byte) bool {
+	if len(b) == 0 || len(b) > 128 {
+		return false
+	}
+	for _, c := range b {
+		if c <= 32 || c >= 127 || c == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// splitHeader parses the header block at the start of b, whose line endings
+// are already LF. It returns the fields and the body. A message that starts
+// with a blank line, or with a line that is not a header field, has no
+// header. A line that is not a field in the middle of the header ends it
+// (its text is taken as body, never dropped). A header with no blank line
+// after it has an empty body.
+func splitHeader(b []byte) ([]field, []byte) {
+	// mbox "From " separator line.
+	if bytes.HasPrefix(b, []byte("From ")) {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:]
+		} else {
+			return nil, nil
+		}
+	}
+	var fields []field
+	var cur []byte // value of the field being read, with continuation lines
+	var curName []byte
+	flush := func() {
+		if curName != nil && len(fields) < maxHeaderFields {
+			fields = append(fields, field{
+				name:  strings.ToLower(string(curName)),
+				value: strings.TrimSpace(string(cur)),
+			})
+		}
+		curName, cur = nil, cur[:0]
+	}
+	pos := 0
+	for pos < len(b) {
+		if pos > maxHeaderBytes {
+			// Oversized header: skip to the blank line, keep what we have.
+			flush()
+			if i := bytes.Index(b[pos:], []byte("\n\n")); i >= 0 {
+				return fields, b[pos+i+2:]
+			}
+			return fields, nil
+		}
+		end := bytes.IndexByte(b[pos:], '\n')
+		var line []byte
+		next := len(b)
+		if end < 0 {
+			line = b[pos:]
+		} else {
+			line = b[pos : pos+end]
+			next = pos + end + 1
+		}
+		if len(line) == 0 {
+			flush()
+			return fields, b[next:]
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if curName != nil {
+				cur = append(cur, line...)
+				pos = next
+				continue
+			}
+			if len(fields) == 0 {
+				return nil, b // starts with indented text: no header at all
+			}
+			pos = next
+			continue
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 || !validFieldName(bytes.TrimRight(line[:colon], " \t")) {
+			flush()
+			if len(fields) == 0 {
+				return nil, b
+			}
+			return fields, b[pos:]
+		}
+		flush()
+		curName = bytes.TrimRight(line[:colon], " \t")
+		cur = append(cur[:0], line[colon+1:]...)
+		pos = next
+	}
+	flush()
+	return fields, nil
+}
+
+// parseMediaType is a tolerant Content-Type parser: it returns the media
+// type lower-cased (possibly "") and the parameters with lower-cased names.
+// Unlike mime.ParseMediaType it never fails: broken parameters are skipped.
+func parseMediaType(v string) (string, map[string]string) {
+	mt, rest, _ := strings.Cut(v, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	var params map[string]string
+	for rest != "" {
+		rest = strings.TrimLeft(rest, " \t;")
+		eq := strings.IndexByte(rest, '=')
+		if eq < 0 {
+			break
+		}
+		name := strings.ToLower(strings.TrimSpace(rest[:eq]))
+		rest = strings.TrimLeft(rest[eq+1:], " \t")
+		var val string
+		if strings.HasPrefix(rest, `"`) {
+			// Quoted string with backslash escapes.
+			var sb strings.Builder
+			i := 1
+			for ; i < len(rest); i++ {
+				c := rest[i]
+				if c == '\\' && i+1 < len(rest) {
+					i++
+					sb.WriteByte(rest[i])
+					continue
+				}
+				if c == '"' {
+					i++
+					break
+				}
+				sb.WriteByte(c)
+			}
+			val = sb.String()
+			rest = rest[min(i, len(rest)):]
+			if j := strings.IndexByte(rest, ';'); j >= 0 {
+				rest = rest[j:]
+			} else {
+				rest = ""
+			}
+		} else {
+			j := strings.IndexAny(rest, "; \t")
+			if j < 0 {
+				val, rest = rest, ""
+			} else {
+				val, rest = rest[:j], rest[j:]
+				if k := strings.IndexByte(rest, ';'); k >= 0 {
+					rest = rest[k:]
+				} else {
+					rest = ""
+				}
+			}
+		}
+		// RFC 2231: name*=charset'lang'value; keep the value part.
+		if strings.HasSuffix(name, "*") {
+			name = strings.TrimSuffix(name, "*")
+			if p := strings.SplitN(val, "'", 3); len(p) == 3 {
+				val = p[2]
+			}
+		}
+		if name == "" {
+			continue
+		}
+		if params == nil {
+			params = make(map[string]string, 2)
+		}
+		if _, dup := params[name]; !dup {
+			params[name] = val
+		}
+	}
+	return mt, params
+}
+
+// decodeHeader decodes RFC 2047 encoded-words in a header value to UTF-8.
+// Adjacent encoded-words (separated only by white space) in the same charset
+// are joined as bytes before charset decoding, so an ISO-2022-JP run cut in
+// the middle of a JIS sequence, or even of one character, comes out whole.
+// Raw 8-bit or ISO-2022-JP text outside encoded-words is decoded by
+// detection. It also returns a note when a label was overridden.
+func decodeHeader(v string) (string, string) {
+	if !strings.Contains(v, "=?") {
+		return decodeRawHeader(v)
+	}
+	var out strings.Builder
+	var note string
+	var pend []byte // decoded bytes of the current run of encoded-words
+	pendCharset := ""
+	flushPend := func() {
+		if pendCharset == "" && len(pend) == 0 {
+			return
+		}
+		s, n := decodeCharset(pend, pendCharset)
+		out.WriteString(s)
+		if n != "" && note == "" {
+			note = n
+		}
+		pend, pendCharset = pend[:0], ""
+	}
+	rest := v
+	for rest != "" {
+		i := strings.Index(rest, "=?")
+		if i < 0 {
+			break
+		}
+		cs, payload, ok := parseEncodedWord(rest[i:])
+		if !ok {
+			// Not an encoded-word: emit through the "=?" and go on.
+			flushPend()
+			t, _ := decodeRawHeader(rest[:i+2])
+			out.WriteString(t)
+			rest = rest[i+2:]
+			continue
+		}
+		between := rest[:i]
+		if pendCharset != "" && strings.TrimSpace(between) == "" && strings.EqualFold(cs, pendCharset) {
+			// White space between adjacent encoded-words is dropped (RFC 2047 6.2).
+		} else {
+			flushPend()
+			t, _ := decodeRawHeader(between)
+			out.WriteString(t)
+		}
+		if pendCharset == "" {
+			pendCharset = cs
+		}
+		pend = append(pend, payload.data...)
+		rest = rest[i+payload.n:]
+	}
+	flushPend()
+	if rest != "" {
+		t, _ := decodeRawHeader(rest)
+		out.WriteString(t)
+	}
+	return out.String(), note
+}
+
+// decodeRawHeader decodes header text that is not an encoded-word: plain
+// ASCII passes through; 8-bit bytes or ISO-2022-JP escapes go to detection.
+func decodeRawHeader(s string) (string, string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] == 0x1b {
+			return decodeCharset([]byte(s), "")
+		}
+	}
+	return s, ""
+}
+
+type encodedPayload struct {
+	data []byte
+	n    int // bytes of the source consumed, through "?="
+}
+
+// parseEncodedWord parses "=?charset?B|Q?text?=" at the start of s.
+func parseEncodedWord(s string) (string, encodedPayload, bool) {
+	if !strings.HasPrefix(s, "=?") {
+		return "", encodedPayload{}, false
+	}
+	q1 := strings.IndexByte(s[2:], '?')
+	if q1 <= 0 || q1 > 64 {
+		return "", encodedPayload{}, false
+	}
+	cs := s[2 : 2+q1]
+	r := s[2+q1+1:]
+	if len(r) < 2 || r[1] != '?' {
+		return "", encodedPayload{}, false
+	}
+	encChar := r[0] | 0x20
+	if encChar != 'b' && encChar != 'q' {
+		return "", encodedPayload{}, false
+	}
+	r = r[2:]
+	end := strings.Index(r, "?=")
+	if end < 0 {
+		return "", encodedPayload{}, false
+	}
+	text := r[:end]
+	if strings.ContainsAny(text, " \t") && encChar == 'b' {
+		return "", encodedPayload{}, false
+	}
+	consumed := len(s) - len(r) + end + 2
+	if i := strings.IndexByte(cs, '*'); i >= 0 {
+		cs = cs[:i]
+	}
+	var data []byte
+	if encChar == 'b' {
+		data = decodeBase64Loose([]byte(text))
+	} else {
+		data = decodeQWord(text)
+	}
+	return cs, encodedPayload{data: data, n: consumed}, true
+}
+
+// decodeQWord decodes the RFC 2047 "Q" encoding.
+func decodeQWord(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_':
+			out = append(out, ' ')
+		case c == '=' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func isHex(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+// decodeBase64Loose decodes base64 while skipping anything outside the
+// alphabet (line breaks, spaces, junk) and stopping at padding. It never fails;
+// a trailing partial group decodes as far as it goes.
+func decodeBase64Loose(b []byte) []byte {
+	clean := make([]byte, 0, len(b))
+	for _, c := range b {
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '+', c == '/':
+			clean = append(clean, c)
+		case c == '-':
+			clean = append(clean, '+') // URL-safe alphabet
+		case c == '_':
+			clean = append(clean, '/')
+		case c == '=':
+			// Padding ends a group; data after it (a new group glued on by a
+			// broken mailer) is rare, so stop here.
+			goto done
+		}
+	}
+done:
+	if len(clean)%4 == 1 {
+		clean = clean[:len(clean)-1]
+	}
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
+	n, err := base64.RawStdEncoding.Decode(out, clean)
+	if err != nil {
+		return out[:n]
+	}
+	return out[:n]
+}
+
+// decodeQuotedPrintable decodes quoted-printable text (LF line endings),
+// leaving malformed escapes as they are.
+func decodeQuotedPrintable(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '=' {
+			out = append(out, c)
+			continue
+		}
+		// Soft line break: "=" then optional white space then LF.
+		j := i + 1
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+			j++
+		}
+		if j == len(b) {
+			i = j
+			continue
+		}
+		if b[j] == '\n' {
+			i = j
+			continue
+		}
+		if i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]) {
+			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
+			i += 2
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,240 @@
+package classifier
+
+import (
+	"strings"
+	"sync"
+)
+
+// Verdict is the class a message is put in.
+type Verdict int
+
+// The verdicts, from least to most spammy.
+const (
+	Ham    Verdict = iota // a wanted message
+	Unsure                // not enough evidence either way: leave it where it is
+	Spam                  // junk: move it to the Junk folder
+)
+
+// String returns "ham", "unsure" or "spam".
+func (v Verdict) String() string {
+	switch v {
+	case Ham:
+		return "ham"
+	case Unsure:
+		return "unsure"
+	case Spam:
+		return "spam"
+	}
+	return "verdict(" + itoa(int(v)) + ")"
+}
+
+// Reason is one token's evidence: Robinson's f(w), the probability that a
+// message containing the token is spam, and the training counts behind it.
+type Reason struct {
+	Token    string
+	SpamProb float64
+	Spam     uint32 // spam messages the token was trained in
+	Ham      uint32 // ham messages the token was trained in
+}
+
+// Result is the outcome of Classify.
+type Result struct {
+	Score   float64  // in [0,1]; 1 = spam
+	Verdict Verdict  // Score against the cutoffs, or Unsure on too little evidence
+	Reasons []Reason // the tokens that weighed most either way, most extreme first (at most MaxReasons)
+	Tokens  int      // distinct tokens seen in the message
+}
+
+// MaxReasons is how many tokens Result.Reasons lists at most.
+const MaxReasons = 10
+
+// Options are the knobs of classification. The zero value of a field means
+// its default (see DefaultOptions).
+type Options struct {
+	// HamCutoff: a score at or below it is Ham.
+	HamCutoff float64
+	// SpamCutoff: a score at or above it is Spam; in between is Unsure.
+	SpamCutoff float64
+	// Strength is Robinson's s: how strongly the prior X pulls the
+	// probability of a rarely seen token.
+	Strength float64
+	// Prior is Robinson's x: the probability assumed for an unseen token.
+	Prior float64
+	// MinDeviation: tokens with |f(w)-0.5| below it are ignored.
+	MinDeviation float64
+	// MaxClues is how many of the most extreme tokens are combined.
+	MaxClues int
+	// MinClues: with fewer significant tokens than this, the verdict is
+	// Unsure whatever the score.
+	MinClues int
+}
+
+// Defaults, tuned on the SpamAssassin and TREC 2007 corpora with the TREC
+// protocol (see eval_test.go).
+const (
+	DefaultHamCutoff    = 0.20
+	DefaultSpamCutoff   = 0.90
+	DefaultStrength     = 0.45
+	DefaultPrior        = 0.5
+	DefaultMinDeviation = 0.1
+	DefaultMaxClues     = 150
+	DefaultMinClues     = 5
+)
+
+// DefaultOptions returns the tuned defaults.
+func DefaultOptions() Options {
+	return Options{
+		HamCutoff:    DefaultHamCutoff,
+		SpamCutoff:   DefaultSpamCutoff,
+		Strength:     DefaultStrength,
+		Prior:        DefaultPrior,
+		MinDeviation: DefaultMinDeviation,
+		MaxClues:     DefaultMaxClues,
+		MinClues:     DefaultMinClues,
+	}
+}
+
+// withDefaults fills zero fields from DefaultOptions.
+func (o Options) withDefaults() Options {
+	d := DefaultOptions()
+	if o.HamCutoff == 0 {
+		o.HamCutoff = d.HamCutoff
+	}
+	if o.SpamCutoff == 0 {
+		o.SpamCutoff = d.SpamCutoff
+	}
+	if o.Strength == 0 {
+		o.Strength = d.Strength
+	}
+	if o.Prior == 0 {
+		o.Prior = d.Prior
+	}
+	if o.MinDeviation == 0 {
+		o.MinDeviation = d.MinDeviation
+	}
+	if o.MaxClues == 0 {
+		o.MaxClues = d.MaxClues
+	}
+	if o.MinClues == 0 {
+		o.MinClues = d.MinClues
+	}
+	return o
+}
+
+// counts are the training counts of one token.
+type counts struct {
+	spam, ham uint32
+}
+
+// Model is a trained Bayesian classifier and its token store. It is safe for
+// concurrent use: Classify runs in parallel with other Classify calls; Train,
+// Untrain and Open's load are exclusive.
+type Model struct {
+	opts Options
+	path string // store file; "" for a model made by New
+
+	mu       sync.RWMutex
+	tokens   map[string]counts
+	spamMsgs uint32
+	hamMsgs  uint32
+}
+
+// New returns an empty in-memory model. Its Save fails: use Open for a model
+// backed by a file.
+func New(opts Options) *Model {
+	return &Model{opts: opts.withDefaults(), tokens: make(map[string]counts)}
+}
+
+// Options returns the options in effect (defaults filled in).
+func (m *Model) Options() Options { return m.opts }
+
+// Counts returns how many spam and ham messages the model was trained on.
+func (m *Model) Counts() (spamMsgs, hamMsgs uint32) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.spamMsgs, m.hamMsgs
+}
+
+// TokenCount returns the number of distinct tokens in the store.
+func (m *Model) TokenCount() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.tokens)
+}
+
+// Train learns msg (raw RFC 822 bytes) as spam or ham.
+func (m *Model) Train(msg []byte, spam bool) {
+	m.TrainTokens(Tokenize(msg), spam)
+}
+
+// Untrain removes what Train(msg, spam) learnt: the exact inverse of Train.
+// Counts never go below zero, so untraining a message that was never trained
+// cannot corrupt the store (it only removes what is there).
+func (m *Model) Untrain(msg []byte, spam bool) {
+	m.UntrainTokens(Tokenize(msg), spam)
+}
+
+// TrainTokens learns a message given as its Tokenize output (distinct
+// tokens). It lets a caller tokenize once and both classify and train.
+func (m *Model) TrainTokens(toks []string, spam bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if spam {
+		m.spamMsgs = satInc(m.spamMsgs)
+	} else {
+		m.hamMsgs = satInc(m.hamMsgs)
+	}
+	for _, t := range toks {
+		c, ok := m.tokens[t]
+		if !ok {
+			t = strings.Clone(t) // never keep the message's buffer alive
+		}
+		if spam {
+			c.spam = satInc(c.spam)
+		} else {
+			c.ham = satInc(c.ham)
+		}
+		m.tokens[t] = c
+	}
+}
+
+// UntrainTokens is the inverse of TrainTokens.
+func (m *Model) UntrainTokens(toks []string, spam bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if spam {
+		m.spamMsgs = satDec(m.spamMsgs)
+	} else {
+		m.hamMsgs = satDec(m.hamMsgs)
+	}
+	for _, t := range toks {
+		c, ok := m.tokens[t]
+		if !ok {
+			continue
+		}
+		if spam {
+			c.spam = satDec(c.spam)
+		} else {
+			c.ham = satDec(c.ham)
+		}
+		if c.spam == 0 && c.ham == 0 {
+			delete(m.tokens, t)
+		} else {
+			m.tokens[t] = c
+		}
+	}
+}
+
+func satInc(v uint32) uint32 {
+	if v == ^uint32(0) {
+		return v
+	}
+	return v + 1
+}
+
+func satDec(v uint32) uint32 {
+	if v == 0 {
+		return 0
+	}
+	return v - 1
+}

@@ -1,0 +1,165 @@
+package classifier
+
+import (
+	"math"
+	"slices"
+)
+
+// Classify scores msg (raw RFC 822 bytes) against the model.
+func (m *Model) Classify(msg []byte) Result {
+	return m.ClassifyTokens(Tokenize(msg))
+}
+
+// clue is one significant token of a message.
+type clue struct {
+	tok string
+	f   float64
+	dev float64 // |f - 0.5|
+	c   counts
+}
+
+// ClassifyTokens scores a message given as its Tokenize output.
+//
+// Each token's spam probability is Robinson's f(w) = (s·x + n·p(w)) / (s + n),
+// where p(w) is the spam fraction of the token's per-class frequencies and n
+// the number of trained messages it appeared in. Tokens closer to 0.5 than
+// MinDeviation are ignored; the MaxClues most extreme are combined with
+// Fisher's method (Robinson's chi-square): H and S are the chi-square
+// probabilities of the ham and spam hypotheses, and the score is (1+S-H)/2.
+func (m *Model) ClassifyTokens(toks []string) Result {
+	o := m.opts
+	res := Result{Tokens: len(toks)}
+	clues := make([]clue, 0, 64)
+
+	m.mu.RLock()
+	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
+	trainedBoth := m.spamMsgs > 0 && m.hamMsgs > 0
+	for _, t := range toks {
+		c, ok := m.tokens[t]
+		if !ok {
+			continue
+		}
+		f := o.robinson(c, ns, nh)
+		d := math.Abs(f - 0.5)
+		if d < o.MinDeviation {
+			continue
+		}
+		clues = append(clues, clue{tok: t, f: f, dev: d, c: c})
+	}
+	m.mu.RUnlock()
+
+	if len(clues) > o.MaxClues {
+		slices.SortFunc(clues, cmpClue)
+		clues = clues[:o.MaxClues]
+	}
+	res.Score = chiCombine(clues)
+	switch {
+	case res.Score >= o.SpamCutoff:
+		res.Verdict = Spam
+	case res.Score <= o.HamCutoff:
+		res.Verdict = Ham
+	default:
+		res.Verdict = Unsure
+	}
+	if len(clues) < o.MinClues || !trainedBoth || emptyBody(toks) {
+		// Too little evidence to act on: leave the message alone.
+		res.Verdict = Unsure
+	}
+	if len(clues) > 0 {
+		if len(clues) <= o.MaxClues {
+			slices.SortFunc(clues, cmpClue)
+		}
+		n := min(len(clues), MaxReasons)
+		res.Reasons = make([]Reason, n)
+		for i := range n {
+			c := clues[i]
+			res.Reasons[i] = Reason{Token: c.tok, SpamProb: c.f, Spam: c.c.spam, Ham: c.c.ham}
+		}
+	}
+	return res
+}
+
+// cmpClue orders clues most extreme first, ties by token for determinism.
+func cmpClue(a, b clue) int {
+	switch {
+	case a.dev > b.dev:
+		return -1
+	case a.dev < b.dev:
+		return 1
+	case a.tok < b.tok:
+		return -1
+	case a.tok > b.tok:
+		return 1
+	}
+	return 0
+}
+
+// emptyBody reports whether the tokenizer marked the body as empty.
+func emptyBody(toks []string) bool {
+	_, found := slices.BinarySearch(toks, "body:empty")
+	return found
+}
+
+// robinson computes f(w) for a token with counts c, given ns spam and nh ham
+// trained messages.
+func (o Options) robinson(c counts, ns, nh float64) float64 {
+	var sp, hp float64
+	if ns > 0 {
+		sp = float64(c.spam) / ns
+	}
+	if nh > 0 {
+		hp = float64(c.ham) / nh
+	}
+	if sp+hp == 0 {
+		return o.Prior
+	}
+	p := sp / (sp + hp)
+	n := float64(c.spam) + float64(c.ham)
+	return (o.Strength*o.Prior + n*p) / (o.Strength + n)
+}
+
+// chiCombine combines clue probabilities with Fisher's method as in
+// SpamBayes: S = 1 - chi2Q(-2 Σ ln(1-f), 2n), H = 1 - chi2Q(-2 Σ ln f, 2n),
+// score = (1 + S - H) / 2. Products are kept as mantissa/exponent pairs so
+// hundreds of small factors cannot underflow.
+func chiCombine(clues []clue) float64 {
+	if len(clues) == 0 {
+		return 0.5
+	}
+	hm, sm := 1.0, 1.0
+	he, se := 0, 0
+	for _, c := range clues {
+		f := min(max(c.f, 1e-12), 1-1e-12)
+		sm *= 1 - f
+		hm *= f
+		if sm < 1e-200 {
+			var e int
+			sm, e = math.Frexp(sm)
+			se += e
+		}
+		if hm < 1e-200 {
+			var e int
+			hm, e = math.Frexp(hm)
+			he += e
+		}
+	}
+	lnS := math.Log(sm) + float64(se)*math.Ln2
+	lnH := math.Log(hm) + float64(he)*math.Ln2
+	n := len(clues)
+	S := 1 - chi2Q(-2*lnS, 2*n)
+	H := 1 - chi2Q(-2*lnH, 2*n)
+	return (1 + S - H) / 2
+}
+
+// chi2Q is the upper tail of the chi-square distribution with v (even)
+// degrees of freedom.
+func chi2Q(x2 float64, v int) float64 {
+	m := x2 / 2
+	sum := math.Exp(-m)
+	term := sum
+	for i := 1; i < v/2; i++ {
+		term *= m / float64(i)
+		sum += term
+	}
+	return min(sum, 1)
+}

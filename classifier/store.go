@@ -1,0 +1,268 @@
+package classifier
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// StoreFile is the name of the token store inside the model directory.
+const StoreFile = "tokens.db"
+
+// The store file format, version 1 (all integers little-endian):
+//
+//	magic    8 bytes  "MWTOKENS"
+//	version  uint32   1
+//	spam     uint32   spam messages trained
+//	ham      uint32   ham messages trained
+//	ntokens  uint32   number of token records
+//	records  ntokens × { uvarint len, len bytes token, uvarint spam, uvarint ham }
+//	crc      uint32   CRC-32C of everything before it
+const (
+	storeMagic   = "MWTOKENS"
+	storeVersion = 1
+	headerSize   = 8 + 4*4
+	maxTokenLen  = 1 << 10 // a record claiming a longer token is corruption
+)
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// ErrCorrupt is matched (with errors.Is) by the error Open returns for a
+// store file that is damaged, truncated or not a token store at all.
+var ErrCorrupt = errors.New("corrupt token store")
+
+// CorruptError says which store file is unusable and why.
+type CorruptError struct {
+	Path   string
+	Reason string // e.g. "bad magic", "truncated", "checksum mismatch"
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("token store %s is corrupt (%s): move it aside and run `mailwarden train` again", e.Path, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrCorrupt) true.
+func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
+
+// Open returns the model stored in dir/tokens.db, or an empty model if the
+// file does not exist yet. It creates dir (mode 0700) if needed. A damaged
+// file gives a *CorruptError (errors.Is(err, ErrCorrupt)); the file is left
+// untouched.
+func Open(dir string, opts Options) (*Model, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create model directory: %w", err)
+	}
+	m := New(opts)
+	m.path = filepath.Join(dir, StoreFile)
+	data, err := os.ReadFile(m.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read token store: %w", err)
+	}
+	if err := m.load(data); err != nil {
+		var ce *CorruptError
+		if errors.As(err, &ce) {
+			ce.Path = m.path
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// Path returns the store file of a model made by Open ("" for New).
+func (m *Model) Path() string { return m.path }
+
+func corrupt(reason string) error { return &CorruptError{Reason: reason} }
+
+// load parses a store file image into m.
+func (m *Model) load(data []byte) error {
+	if len(data) < len(storeMagic) || string(data[:len(storeMagic)]) != storeMagic {
+		if len(data) < len(storeMagic) && strings.HasPrefix(storeMagic, string(data)) {
+			return corrupt("truncated")
+		}
+		return corrupt("bad magic")
+	}
+	if len(data) < headerSize+4 {
+		return corrupt("truncated")
+	}
+	version := binary.LittleEndian.Uint32(data[8:])
+	if version != storeVersion {
+		return corrupt(fmt.Sprintf("unsupported version %d, this mailwarden reads version %d", version, storeVersion))
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	spam := binary.LittleEndian.Uint32(data[12:])
+	ham := binary.LittleEndian.Uint32(data[16:])
+	n := binary.LittleEndian.Uint32(data[20:])
+	// Parse first, so a truncated file says "truncated" rather than
+	// "checksum mismatch".
+	recs := body[headerSize:]
+	if uint64(n) > uint64(len(recs))/3+1 {
+		if crc32.Checksum(body, crcTable) != sum {
+			return corrupt("truncated or damaged: token count does not fit the file")
+		}
+		return corrupt("token count does not fit the file")
+	}
+	// First pass: validate records and size the key arena.
+	keyBytes := 0
+	p := recs
+	for i := uint32(0); i < n; i++ {
+		l, k := binary.Uvarint(p)
+		if k <= 0 || l == 0 || l > maxTokenLen || uint64(len(p)-k) < l {
+			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
+		}
+		p = p[k+int(l):]
+		for range 2 {
+			_, k = binary.Uvarint(p)
+			if k <= 0 {
+				return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
+			}
+			p = p[k:]
+		}
+		keyBytes += int(l)
+	}
+	if len(p) != 0 {
+		return corrupt("trailing bytes after the last token")
+	}
+	if crc32.Checksum(body, crcTable) != sum {
+		return corrupt("checksum mismatch")
+	}
+	// Second pass: all keys share one allocation (memory stays compact).
+	var arena strings.Builder
+	arena.Grow(keyBytes)
+	p = recs
+	type rec struct {
+		off, n int
+		c      counts
+	}
+	recsOut := make([]rec, 0, n)
+	for range n {
+		l, k := binary.Uvarint(p)
+		p = p[k:]
+		off := arena.Len()
+		arena.Write(p[:l])
+		p = p[l:]
+		s, k1 := binary.Uvarint(p)
+		p = p[k1:]
+		h, k2 := binary.Uvarint(p)
+		p = p[k2:]
+		recsOut = append(recsOut, rec{off, int(l), counts{clamp32(s), clamp32(h)}})
+	}
+	keys := arena.String()
+	tokens := make(map[string]counts, n)
+	for _, r := range recsOut {
+		tokens[keys[r.off:r.off+r.n]] = r.c
+	}
+	m.mu.Lock()
+	m.tokens, m.spamMsgs, m.hamMsgs = tokens, spam, ham
+	m.mu.Unlock()
+	return nil
+}
+
+func clamp32(v uint64) uint32 {
+	if v > uint64(^uint32(0)) {
+		return ^uint32(0)
+	}
+	return uint32(v)
+}
+
+// Save writes the model to its store file atomically: a temporary file in
+// the same directory (mode 0600) is written, synced and renamed over the old
+// one, so a crash leaves either the old or the new store, never a mix.
+func (m *Model) Save() error {
+	if m.path == "" {
+		return errors.New("save token store: model has no store file (made with New, not Open)")
+	}
+	return m.SaveAs(m.path)
+}
+
+// SaveAs writes the model atomically to path (see Save).
+func (m *Model) SaveAs(path string) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save token store: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return fmt.Errorf("save token store: %w", err)
+	}
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	if _, err := m.WriteTo(w); err != nil {
+		return fmt.Errorf("save token store %s: %w", tmp.Name(), err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("save token store %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("save token store %s: sync: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save token store %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("save token store: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // make the rename durable; not fatal where unsupported
+		d.Close()
+	}
+	return nil
+}
+
+// WriteTo writes the store file image of the model to w. It holds the read
+// lock while writing, so classification goes on meanwhile.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	cw := &crcWriter{w: w}
+	var hdr [headerSize]byte
+	copy(hdr[:], storeMagic)
+	binary.LittleEndian.PutUint32(hdr[8:], storeVersion)
+	binary.LittleEndian.PutUint32(hdr[12:], m.spamMsgs)
+	binary.LittleEndian.PutUint32(hdr[16:], m.hamMsgs)
+	binary.LittleEndian.PutUint32(hdr[20:], uint32(len(m.tokens)))
+	if _, err := cw.Write(hdr[:]); err != nil {
+		return cw.n, err
+	}
+	buf := make([]byte, 0, 64)
+	for t, c := range m.tokens {
+		buf = binary.AppendUvarint(buf[:0], uint64(len(t)))
+		buf = append(buf, t...)
+		buf = binary.AppendUvarint(buf, uint64(c.spam))
+		buf = binary.AppendUvarint(buf, uint64(c.ham))
+		if _, err := cw.Write(buf); err != nil {
+			return cw.n, err
+		}
+	}
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], cw.crc)
+	k, err := w.Write(sum[:])
+	return cw.n + int64(k), err
+}
+
+type crcWriter struct {
+	w   io.Writer
+	crc uint32
+	n   int64
+}
+
+func (c *crcWriter) Write(p []byte) (int, error) {
+	c.crc = crc32.Update(c.crc, crcTable, p)
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,606 @@
+package classifier
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Tokenizer limits.
+const (
+	// MaxTokenBytes is the longest token kept; longer words become a
+	// "skip:" token that records only their first letter and length.
+	MaxTokenBytes = 30
+	// MaxTokens bounds the tokens emitted for one message (before
+	// de-duplication).
+	MaxTokens = 20000
+	// maxHeaderTokens bounds the tokens from any single header field.
+	maxHeaderTokens = 40
+	// maxCJKRun is the longest kana run kept as one token.
+	maxCJKRun = 12
+)
+
+// Tokenize returns the tokens the model uses for msg: lower-cased, NFKC
+// normalised, de-duplicated and sorted. Header tokens carry the name of
+// their field ("subject:word", "from:domain:example.jp"), link targets are
+// "url:host", and features of the MIME structure ("mime:missing-close",
+// "attach:image/gif") are tokens too. Headers named X-Spam* and X-Bogosity
+// are ignored entirely: they carry another filter's verdict.
+func Tokenize(msg []byte) []string {
+	return tokenizeParsed(parse(msg))
+}
+
+// tokenizer collects tokens into one byte arena to keep allocations per
+// message constant.
+type tokenizer struct {
+	arena []byte
+	spans []span
+}
+
+type span struct{ off, n int32 }
+
+func (t *tokenizer) full() bool { return len(t.spans) >= MaxTokens }
+
+// emit adds prefix+tok as a token.
+func (t *tokenizer) emit(prefix, tok string) {
+	if t.full() || tok == "" {
+		return
+	}
+	off := len(t.arena)
+	t.arena = append(t.arena, prefix...)
+	t.arena = append(t.arena, tok...)
+	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+}
+
+// emitLower adds prefix+lower(word); word is NFKC text.
+func (t *tokenizer) emitLower(prefix, word string) {
+	if t.full() {
+		return
+	}
+	if len(word) > MaxTokenBytes {
+		r, _ := utf8.DecodeRuneInString(word)
+		b := len(word) / 10 * 10
+		t.emit(prefix, "skip:"+string(unicode.ToLower(r))+":"+itoa(b))
+		return
+	}
+	off := len(t.arena)
+	t.arena = append(t.arena, prefix...)
+	for i := 0; i < len(word); {
+		c := word[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			t.arena = append(t.arena, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(word[i:])
+		t.arena = utf8.AppendRune(t.arena, unicode.ToLower(r))
+		i += size
+	}
+	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+}
+
+func (t *tokenizer) result() []string {
+	all := string(t.arena)
+	out := make([]string, len(t.spans))
+	for i, s := range t.spans {
+		out[i] = all[s.off : s.off+s.n]
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// skipHeader reports header fields that are never tokenized: verdicts of
+// other filters (they leak the label in public corpora and would make the
+// model learn the other filter instead of the mail), and bookkeeping that
+// says nothing about the message.
+func skipHeader(name string) bool {
+	if strings.HasPrefix(name, "x-spam") || strings.HasPrefix(name, "x-bogosity") {
+		return true
+	}
+	switch name {
+	case "status", "x-status", "x-keywords", "x-uid", "x-mozilla-status", "x-mozilla-status2",
+		"x-mozilla-keys", "content-length", "lines", "x-ui-filterresults", "x-virus-scanned",
+		"x-dspam-result", "x-dspam-confidence", "x-dspam-probability", "x-dspam-signature",
+		"x-junk", "x-junk-score", "x-asf-spam-status", "x-pmx-spam", "x-ham-report":
+		return true
+	}
+	return false
+}
+
+func tokenizeParsed(p *parsed) []string {
+	t := &tokenizer{
+		arena: make([]byte, 0, 64+len(p.Body)),
+		spans: make([]span, 0, 64+len(p.Body)/8),
+	}
+	for _, f := range p.header {
+		if skipHeader(f.name) {
+			continue
+		}
+		t.headerTokens(f)
+	}
+	if strings.TrimSpace(p.Body) == "" {
+		t.emit("", "body:empty")
+	}
+	t.text("", p.Body, true)
+	for _, f := range p.features {
+		t.emit("", f)
+	}
+	return t.result()
+}
+
+// headerTokens tokenizes one top-level header field.
+func (t *tokenizer) headerTokens(f field) {
+	t.emitLower("hdr:", capToken(f.name, MaxTokenBytes))
+	start := len(t.spans)
+	switch f.name {
+	case "subject":
+		s, _ := decodeHeader(f.value)
+		t.text("subject:", s, false)
+	case "from", "to", "cc", "reply-to", "sender", "return-path", "errors-to", "delivered-to", "x-original-to":
+		s, _ := decodeHeader(f.value)
+		t.addressTokens(f.name, s)
+	case "received":
+		t.receivedTokens(f.value)
+	case "content-type":
+		mt, _ := parseMediaType(f.value)
+		t.emitLower("ct:", capToken(mt, 40))
+	case "message-id":
+		if at := strings.LastIndexByte(f.value, '@'); at >= 0 {
+			d := strings.Trim(f.value[at+1:], "<> \t")
+			t.emitLower("message-id:", capToken(d, MaxTokenBytes))
+		} else {
+			t.emit("", "message-id:no-domain")
+		}
+	case "date":
+		t.dateTokens(f.value)
+	case "content-transfer-encoding", "mime-version", "in-reply-to", "references", "thread-index",
+		"dkim-signature", "domainkey-signature", "x-google-dkim-signature", "arc-seal",
+		"arc-message-signature", "x-ms-exchange-organization-network-message-id":
+		// Presence only: the values are ids, signatures or (for the
+		// transfer encoding) how, not what, the message says.
+	default:
+		s, _ := decodeHeader(f.value)
+		t.text(f.name+":", s, false)
+	}
+	if n := len(t.spans) - start; n > maxHeaderTokens {
+		// Keep the token store from filling with one field's noise.
+		t.spans = t.spans[:start+maxHeaderTokens]
+	}
+}
+
+// addressTokens emits tokens for an address header: each address, its
+// domain, and the words of display names.
+func (t *tokenizer) addressTokens(name, v string) {
+	pre := name + ":"
+	rest := v
+	n := 0
+	for rest != "" && n < 20 {
+		at := strings.IndexByte(rest, '@')
+		if at < 0 {
+			break
+		}
+		// Expand around '@' to the address bounds.
+		i := at
+		for i > 0 && !strings.ContainsRune(" \t<>,;:\"'()[]", rune(rest[i-1])) {
+			i--
+		}
+		j := at + 1
+		for j < len(rest) && !strings.ContainsRune(" \t<>,;:\"'()[]", rune(rest[j])) {
+			j++
+		}
+		addr := strings.Trim(rest[i:j], ".")
+		if d := rest[at+1 : j]; d != "" {
+			d = strings.Trim(d, ".")
+			t.emitLower(pre+"addr:", capToken(addr, 60))
+			t.emitLower(pre+"domain:", capToken(d, 60))
+			if p := parentDomain(strings.ToLower(d)); p != "" && p != strings.ToLower(d) {
+				t.emit(pre+"domain:", p)
+			}
+		}
+		// Words before the address (display name).
+		t.text(pre, rest[:i], false)
+		rest = rest[j:]
+		n++
+	}
+	if n == 0 {
+		t.emit(pre, "no-address")
+	}
+	t.text(pre, rest, false)
+}
+
+// receivedTokens keeps the host names, IP addresses and protocol words of a
+// Received field; ids and timestamps would only fill the store.
+func (t *tokenizer) receivedTokens(v string) {
+	if i := strings.LastIndexByte(v, ';'); i >= 0 {
+		v = v[:i] // the date
+	}
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '(' || r == ')' || r == '[' || r == ']' || r == '<' || r == '>' || r == ';' || r == '='
+	}) {
+		w = strings.Trim(w, ".,:")
+		if w == "" || len(w) > 60 {
+			continue
+		}
+		if strings.Contains(w, ".") {
+			if isIPv4(w) {
+				t.emit("received:ip:", w)
+				if k := strings.LastIndexByte(w, '.'); k > 0 {
+					t.emit("received:net:", w[:k])
+				}
+				continue
+			}
+			if strings.IndexByte(w, '@') >= 0 {
+				continue
+			}
+			t.emitLower("received:", capToken(w, 60))
+			continue
+		}
+		if isAlpha(w) && len(w) >= 3 && len(w) <= 12 {
+			t.emitLower("received:", w)
+		}
+	}
+}
+
+// dateTokens notes an unparseable or impossible Date and the time zone.
+func (t *tokenizer) dateTokens(v string) {
+	d, err := mail.ParseDate(v)
+	if err != nil || d.Year() < 1970 || d.Year() > 2200 {
+		t.emit("", "date:invalid")
+		return
+	}
+	f := strings.Fields(v)
+	if len(f) > 0 {
+		tz := f[len(f)-1]
+		if len(tz) == 5 && (tz[0] == '+' || tz[0] == '-') {
+			t.emit("date:tz:", tz)
+		}
+	}
+}
+
+func isIPv4(s string) bool {
+	dots := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '.' {
+			dots++
+		} else if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return dots == 3
+}
+
+func isAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isASCIILetter(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// capToken cuts s to at most n bytes on a rune boundary.
+func capToken(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// parentDomain returns the registrable part of a host name, roughly: the
+// last two labels, or three when the second-level label is a short generic
+// one (example.co.jp, example.com.cn).
+func parentDomain(host string) string {
+	host = strings.TrimSuffix(host, ".")
+	last := strings.LastIndexByte(host, '.')
+	if last <= 0 {
+		return ""
+	}
+	second := strings.LastIndexByte(host[:last], '.')
+	if second < 0 {
+		return host
+	}
+	sld := host[second+1 : last]
+	tld := host[last+1:]
+	if len(tld) == 2 && (len(sld) <= 2 || sld == "com" || sld == "net" || sld == "org" || sld == "gov" || sld == "edu") {
+		third := strings.LastIndexByte(host[:second], '.')
+		return host[third+1:]
+	}
+	return host[second+1:]
+}
+
+// appendURLTokens adds the tokens for one link target: its host and the
+// host's registrable domain ("url:www.example.co.jp", "url:example.co.jp"),
+// or "url:ip" for a numeric host. mailto: links give "email:domain".
+func appendURLTokens(dst []string, u string) []string {
+	u = strings.TrimSpace(u)
+	lu := strings.ToLower(u)
+	switch {
+	case strings.HasPrefix(lu, "mailto:"):
+		if at := strings.LastIndexByte(lu, '@'); at >= 0 {
+			d := lu[at+1:]
+			if k := strings.IndexAny(d, "?>&\"' "); k >= 0 {
+				d = d[:k]
+			}
+			if d != "" {
+				dst = append(dst, "email:"+capToken(d, 60))
+			}
+		}
+		return dst
+	case strings.HasPrefix(lu, "http://"), strings.HasPrefix(lu, "https://"):
+		lu = lu[strings.Index(lu, "://")+3:]
+	case strings.HasPrefix(lu, "www."):
+	default:
+		return dst
+	}
+	host := lu
+	if k := strings.IndexAny(host, "/?#\\\"'<> "); k >= 0 {
+		host = host[:k]
+	}
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		host = host[at+1:] // user-info trick: http://bank.example@evil.example/
+		dst = append(dst, "url:userinfo")
+	}
+	if k := strings.LastIndexByte(host, ':'); k >= 0 {
+		if k != len(host)-1 {
+			dst = append(dst, "url:port")
+		}
+		host = host[:k]
+	}
+	host = strings.Trim(host, ".")
+	if host == "" {
+		return dst
+	}
+	if isIPv4(host) {
+		return append(dst, "url:ip")
+	}
+	if strings.Contains(host, "%") {
+		dst = append(dst, "url:escaped-host")
+	}
+	dst = append(dst, "url:"+capToken(host, 60))
+	if p := parentDomain(host); p != "" && p != host {
+		dst = append(dst, "url:"+p)
+	}
+	return dst
+}
+
+// isSep reports runes that separate tokens: white space, controls
+// (including NUL), U+FFFD (undecodable bytes such as a stray 0x80), and
+// punctuation and symbols other than the joiners kept inside words.
+func isSep(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiSep[r]
+	}
+	if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
+		return true
+	}
+	return unicode.IsPunct(r) && r != 'ー' && r != '・' || unicode.IsSymbol(r) && !isCJKSymbol(r)
+}
+
+func isCJKSymbol(r rune) bool { return r == '々' || r == '〆' || r == 'ヶ' }
+
+var asciiSep = func() (t [utf8.RuneSelf]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		b := byte(c)
+		isWord := isASCIILetter(b) || ('0' <= b && b <= '9') || strings.IndexByte(".-_'$!@/:%&?=#+~", b) >= 0
+		t[c] = !isWord
+	}
+	return t
+}()
+
+// text tokenizes free text. body selects the body rules (URLs in the text
+// become url: tokens); header text carries prefix.
+func (t *tokenizer) text(prefix, s string, body bool) {
+	if s == "" || t.full() {
+		return
+	}
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
+	i := 0
+	for i < len(s) && !t.full() {
+		// Skip separators.
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isSep(r) {
+			i += size
+			continue
+		}
+		// A chunk is a maximal run of non-separators.
+		j := i + size
+		for j < len(s) {
+			r, size = rune(s[j]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[j:])
+			}
+			if isSep(r) {
+				break
+			}
+			j += size
+		}
+		t.chunk(prefix, s[i:j], body)
+		i = j
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// chunk tokenizes one run of non-separator text: a URL, an e-mail address,
+// or words and CJK segments.
+func (t *tokenizer) chunk(prefix, c string, body bool) {
+	if body && len(c) > 4 {
+		if hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.") {
+			for _, u := range appendURLTokens(nil, c) {
+				t.emit("", u)
+			}
+			return
+		}
+	}
+	if at := strings.IndexByte(c, '@'); at > 0 && at < len(c)-3 && strings.IndexByte(c[at:], '.') > 0 {
+		d := strings.Trim(c[at+1:], ".,:;!?'\"-")
+		t.emitLower(prefix+"email:", capToken(d, 60))
+		c = c[:at]
+	}
+	// Split into words (letters, digits and inner joiners) and CJK runs.
+	start := -1
+	cls := clsNone
+	for i := 0; i <= len(c); {
+		var r rune
+		size := 1
+		k := clsNone
+		if i < len(c) {
+			r = rune(c[i])
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(c[i:])
+			}
+			k = runeClass(r)
+		}
+		if k != cls {
+			if start >= 0 {
+				t.segment(prefix, c[start:i], cls)
+			}
+			start, cls = -1, k
+			if k != clsNone {
+				start = i
+			}
+		}
+		i += size
+		if i > len(c) {
+			break
+		}
+	}
+}
+
+func hasPrefixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}
+
+// Character classes for segmenting.
+const (
+	clsNone = iota // joiner punctuation: ends a CJK segment, trimmed from words
+	clsWord        // letters and digits of space-separated scripts
+	clsHan
+	clsHira
+	clsKata
+)
+
+func runeClass(r rune) int {
+	if r < utf8.RuneSelf {
+		b := byte(r)
+		if isASCIILetter(b) || ('0' <= b && b <= '9') {
+			return clsWord
+		}
+		if b == '.' || b == '-' || b == '\'' || b == '_' || b == '$' {
+			return clsWord // joiners; trimmed at word ends below
+		}
+		return clsNone
+	}
+	switch {
+	case r >= 0x3041 && r <= 0x309F:
+		return clsHira
+	case r >= 0x30A0 && r <= 0x30FF, r >= 0x31F0 && r <= 0x31FF:
+		return clsKata
+	case unicode.Is(unicode.Han, r), r == '々', r == '〆', r == 'ヶ':
+		return clsHan
+	case unicode.IsLetter(r), unicode.IsDigit(r), unicode.IsMark(r):
+		return clsWord
+	}
+	return clsNone
+}
+
+// segment emits the tokens of one same-class run.
+func (t *tokenizer) segment(prefix, s string, cls int) {
+	switch cls {
+	case clsWord:
+		w := strings.Trim(s, ".-'_")
+		w = strings.TrimRight(w, "$")
+		if len(w) < 3 {
+			if len(w) == 2 && !isASCII(w) {
+				t.emitLower(prefix, w) // a two-byte letter is one non-Latin letter
+			}
+			return
+		}
+		t.emitLower(prefix, w)
+		// Also the parts of dotted or hyphenated compounds.
+		if strings.IndexAny(w, ".-_") > 0 && len(w) <= MaxTokenBytes {
+			for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+				if len(part) >= 3 && len(part) < len(w) {
+					t.emitLower(prefix, part)
+				}
+			}
+		}
+	case clsHan:
+		n := utf8.RuneCountInString(s)
+		if n <= 2 {
+			t.emit(prefix, s)
+			return
+		}
+		// Character bigrams for longer kanji/hanzi runs.
+		t.bigrams(prefix, s)
+	case clsHira:
+		n := utf8.RuneCountInString(s)
+		if n < 2 {
+			return
+		}
+		if n <= maxCJKRun/2 {
+			t.emit(prefix, s)
+			return
+		}
+		t.bigrams(prefix, s)
+	case clsKata:
+		n := utf8.RuneCountInString(s)
+		if n < 2 {
+			return
+		}
+		if n <= maxCJKRun {
+			t.emit(prefix, s)
+			return
+		}
+		t.bigrams(prefix, s)
+	}
+}
+
+func (t *tokenizer) bigrams(prefix, s string) {
+	for i := 0; i < len(s) && !t.full(); {
+		_, a := utf8.DecodeRuneInString(s[i:])
+		if i+a >= len(s) {
+			break
+		}
+		_, b := utf8.DecodeRuneInString(s[i+a:])
+		t.emit(prefix, s[i:i+a+b])
+		i += a
+	}
+}
