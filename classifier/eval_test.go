@@ -25,6 +25,29 @@ type evalStats struct {
 	trainDur                    time.Duration
 	tokens                      int
 	hamAsSpamFiles, spamAsHamFs []string
+	scores                      []float64 // per message, index order
+	gold                        []bool
+}
+
+// cutoffTable reports, for several spam cutoffs, the ham-as-spam rate and
+// the spam caught.
+func (s evalStats) cutoffTable() string {
+	var b strings.Builder
+	for _, c := range []float64{0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99} {
+		var hs, sc int
+		for i, sc0 := range s.scores {
+			if sc0 >= c {
+				if s.gold[i] {
+					sc++
+				} else {
+					hs++
+				}
+			}
+		}
+		fmt.Fprintf(&b, "\n  spam cutoff %.2f: ham-as-spam %.3f%% (%d), spam caught %.2f%%", c,
+			100*float64(hs)/float64(s.ham), hs, 100*float64(sc)/float64(s.spam))
+	}
+	return b.String()
 }
 
 func (s evalStats) String() string {
@@ -80,6 +103,8 @@ func runTREC(msgs []loaded, opts Options) evalStats {
 		st.classifyDur += t2.Sub(t1)
 		st.trainDur += t3.Sub(t2)
 		scores = append(scores, scored{res.Score, msg.spam})
+		st.scores = append(st.scores, res.Score)
+		st.gold = append(st.gold, msg.spam)
 		if msg.spam {
 			st.spam++
 			switch res.Verdict {
@@ -141,7 +166,7 @@ func evalCorpus(t *testing.T, name string, maxHamAsSpam, minSpamCaught float64) 
 	}
 	msgs := loadCorpus(t, name)
 	st := runTREC(msgs, DefaultOptions())
-	t.Logf("%s (TREC protocol, defaults %+v): %v", name, DefaultOptions(), st)
+	t.Logf("%s (TREC protocol, defaults %+v): %v%s", name, DefaultOptions(), st, st.cutoffTable())
 	if os.Getenv("MW_EVAL_VERBOSE") != "" {
 		t.Logf("ham as spam: %s", strings.Join(st.hamAsSpamFiles, " "))
 		t.Logf("spam as ham: %s", strings.Join(st.spamAsHamFs, " "))

@@ -45,6 +45,7 @@ type Text struct {
 type parsed struct {
 	Text
 	header   []field  // top-level header fields
+	noBody   bool     // nothing but white space after the header
 	features []string // tokens found while walking: attachment types, URLs from HTML, MIME defects
 }
 
@@ -110,6 +111,7 @@ func parse(msg []byte) *parsed {
 	}
 	hdr, body := splitHeader(raw)
 	p.header = hdr
+	p.noBody = len(bytes.TrimSpace(body)) == 0
 	for _, f := range hdr {
 		switch f.name {
 		case "subject":

@@ -139,7 +139,7 @@ func tokenizeParsed(p *parsed) []string {
 		}
 		t.headerTokens(f)
 	}
-	if strings.TrimSpace(p.Body) == "" {
+	if p.noBody {
 		t.emit("", "body:empty")
 	}
 	t.text("", p.Body, true)
@@ -149,8 +149,16 @@ func tokenizeParsed(p *parsed) []string {
 	return t.result()
 }
 
-// headerTokens tokenizes one top-level header field.
+// headerTokens tokenizes one top-level header field. Every field gives a
+// presence token ("hdr:x-mailer"); only fields whose values say something
+// about the sender or the content are tokenized further. Mailing-list
+// fields (List-Help, List-Post, ...) repeat one fact many times, and
+// correlated tokens distort the chi-square combination, so the list family
+// counts once ("hdr:list-id" and the list's id).
 func (t *tokenizer) headerTokens(f field) {
+	if strings.HasPrefix(f.name, "list-") && f.name != "list-id" {
+		return
+	}
 	t.emitLower("hdr:", capToken(f.name, MaxTokenBytes))
 	start := len(t.spans)
 	switch f.name {
@@ -174,12 +182,15 @@ func (t *tokenizer) headerTokens(f field) {
 		}
 	case "date":
 		t.dateTokens(f.value)
-	case "content-transfer-encoding", "mime-version", "in-reply-to", "references", "thread-index",
-		"dkim-signature", "domainkey-signature", "x-google-dkim-signature", "arc-seal",
-		"arc-message-signature", "x-ms-exchange-organization-network-message-id":
-		// Presence only: the values are ids, signatures or (for the
-		// transfer encoding) how, not what, the message says.
-	default:
+	case "list-id":
+		id := f.value
+		if i := strings.LastIndexByte(id, '<'); i >= 0 {
+			id = strings.Trim(id[i:], "<> ")
+		}
+		t.emitLower("list-id:", capToken(strings.TrimSpace(id), 60))
+	case "x-mailer", "user-agent", "x-mimeole", "x-newsreader", "organization", "x-priority",
+		"x-msmail-priority", "importance", "precedence", "x-originating-ip", "received-spf",
+		"authentication-results", "content-language", "x-mailer-version":
 		s, _ := decodeHeader(f.value)
 		t.text(f.name+":", s, false)
 	}
