@@ -25,6 +25,7 @@ type evalStats struct {
 	trainDur                    time.Duration
 	tokens                      int
 	hamAsSpamFiles, spamAsHamFs []string
+	spamUnsureFs                []string
 	scores                      []float64 // per message, index order
 	gold                        []bool
 }
@@ -113,6 +114,7 @@ func runTREC(msgs []loaded, opts Options) evalStats {
 				st.spamAsHamFs = append(st.spamAsHamFs, msg.name)
 			case Unsure:
 				st.spamUnsure++
+				st.spamUnsureFs = append(st.spamUnsureFs, msg.name)
 			case Spam:
 				st.spamCaught++
 			}
@@ -170,6 +172,7 @@ func evalCorpus(t *testing.T, name string, maxHamAsSpam, minSpamCaught float64) 
 	if os.Getenv("MW_EVAL_VERBOSE") != "" {
 		t.Logf("ham as spam: %s", strings.Join(st.hamAsSpamFiles, " "))
 		t.Logf("spam as ham: %s", strings.Join(st.spamAsHamFs, " "))
+		t.Logf("spam unsure: %s", strings.Join(st.spamUnsureFs, " "))
 	}
 	if got := 100 * float64(st.hamAsSpam) / float64(st.ham); got > maxHamAsSpam {
 		t.Errorf("%s: ham-as-spam %.3f%%, want <= %.2f%%", name, got, maxHamAsSpam)
@@ -186,7 +189,7 @@ func TestEvalSpamAssassin(t *testing.T) {
 
 // TestEvalTREC07 is the quality bar on the first 20,000 TREC 2007 messages.
 func TestEvalTREC07(t *testing.T) {
-	evalCorpus(t, "trec07p-1-20000", 1.0, 95)
+	evalCorpus(t, "trec07p-1-20000", 0.5, 90)
 }
 
 // TestEvalSweep prints figures for a grid of parameters; it runs only with
@@ -197,13 +200,13 @@ func TestEvalSweep(t *testing.T) {
 		t.Skip("set MW_EVAL_SWEEP=corpus-name to sweep parameters")
 	}
 	msgs := loadCorpus(t, name)
-	for _, s := range []float64{0.25, 0.45, 1.0} {
-		for _, md := range []float64{0.05, 0.1, 0.2} {
-			for _, mc := range []int{50, 150, 300} {
+	for _, s := range []float64{0.45} {
+		for _, md := range []float64{0.1} {
+			for _, mc := range []int{30, 50, 80, 150} {
 				o := DefaultOptions()
 				o.Strength, o.MinDeviation, o.MaxClues = s, md, mc
 				st := runTREC(msgs, o)
-				t.Logf("s=%.2f mindev=%.2f maxclues=%d: %v", s, md, mc, st)
+				t.Logf("s=%.2f mindev=%.2f maxclues=%d: %v%s", s, md, mc, st, st.cutoffTable())
 			}
 		}
 	}

