@@ -32,6 +32,7 @@ func init() {
 		{"run", "[--config FILE] [--store DIR] [--dry-run]", "watch the configured accounts and move spam to Junk (the daemon, in the foreground)", cmdRun},
 		{"train", "[--store DIR] --spam DIR|FILE... --ham DIR|FILE...", "train the classifier from message files", cmdTrain},
 		{"classify", "[--store DIR] FILE...", "print file, score and verdict for each message file", cmdClassify},
+		{"eval", "[--mode full|toe|tonr] [--json] [--limit N] [--save-scores DIR] CORPUS... | --scores FILE...", "measure the classifier on labelled corpora (TREC protocol: classify, then train, message by message)", cmdEval},
 		{"demo", "[--corpus FILE] [--deliver N] [--report FILE]", "run the main job against a throw-away local Dovecot seeded with real mail", cmdDemo},
 	}
 }

@@ -13,11 +13,13 @@
 // Modes:
 //   - Full: train on every message right after classifying it (the TREC
 //     "immediate feedback" task).
-//   - TOE (train on error): train only when the verdict was on the wrong
-//     side: a ham judged Spam, or a spam judged Ham. Unsure is not an error
-//     for this purpose (the message was not put in the wrong folder).
-//   - TONR (train on or near error): train on errors as in TOE and on every
-//     message whose verdict is Unsure (score inside the unsure band).
+//   - TOE (train on error): train only when the verdict was not the right
+//     one: a ham judged Spam or Unsure, a spam judged Ham or Unsure.
+//     Unsure counts as an error for training (the user has to look at it,
+//     and a filter that starts out Unsure would otherwise never learn),
+//     although the metrics below do not count an unsure ham as lost.
+//   - TONR (train on or near error): as TOE, and also right verdicts whose
+//     score lies within a margin (DefaultNearMargin) of the unsure band.
 //
 // Metrics (all percentages):
 //   - (1-ROCA)%: the area above the ROC curve, computed from scores alone as

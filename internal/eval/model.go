@@ -48,6 +48,8 @@ func EvaluateModel(ctx context.Context, name string, msgs []corpus.Labelled, sto
 	if s, h := m.Counts(); s+h != 0 {
 		return Report{}, nil, fmt.Errorf("evaluate %s: the store in %s is already trained (%d spam, %d ham): use an empty directory", name, storeDir, s, h)
 	}
+	mo := m.Options()
+	opts.HamCutoff, opts.SpamCutoff = mo.HamCutoff, mo.SpamCutoff
 	reset := ResetPeakRSS()
 	out, err := Protocol(ctx, msgs, ModelFilter{m}, opts)
 	if err != nil {

@@ -15,8 +15,8 @@ type Mode int
 // The training modes; see the package documentation.
 const (
 	Full Mode = iota // train on every message (immediate feedback)
-	TOE              // train on error
-	TONR             // train on or near error (errors and Unsure)
+	TOE              // train on error (a wrong or Unsure verdict)
+	TONR             // train on or near error (TOE, and scores near the unsure band)
 )
 
 // String returns "full", "toe" or "tonr".
@@ -42,15 +42,40 @@ func ParseMode(s string) (Mode, error) {
 	return 0, fmt.Errorf("mode %q: use full, toe or tonr", s)
 }
 
-// ShouldTrain reports whether mode trains on a message with gold label spam
-// that the filter judged v.
-func ShouldTrain(mode Mode, spam bool, v Verdict) bool {
-	wrong := (spam && v == Ham) || (!spam && v == Spam)
-	switch mode {
+// DefaultNearMargin is how close to the unsure band a right verdict's score
+// must be for TONR to train on it.
+const DefaultNearMargin = 0.1
+
+// ShouldTrain reports whether o.Mode trains on a message with gold label
+// spam that the filter scored score and judged v.
+//
+// TOE trains on every verdict that is not the right one: a ham judged Spam
+// or Unsure, a spam judged Ham or Unsure. Unsure counts as an error here
+// although the metrics do not count unsure ham as lost: the user has to
+// look at an unsure message, which is when feedback happens, and a filter
+// whose untrained answer is Unsure would otherwise never learn at all.
+// TONR also trains on right verdicts whose score lies within o.NearMargin of
+// the unsure band (HamCutoff, SpamCutoff).
+func (o Options) ShouldTrain(spam bool, score float64, v Verdict) bool {
+	right := Ham
+	if spam {
+		right = Spam
+	}
+	switch o.Mode {
 	case TOE:
-		return wrong
+		return v != right
 	case TONR:
-		return wrong || v == Unsure
+		if v != right {
+			return true
+		}
+		margin := o.NearMargin
+		if margin == 0 {
+			margin = DefaultNearMargin
+		}
+		if spam {
+			return score < o.SpamCutoff+margin
+		}
+		return score > o.HamCutoff-margin
 	}
 	return true
 }
@@ -76,6 +101,10 @@ type Options struct {
 	Read func(path string) ([]byte, error)
 	// Progress, if set, is called after every message.
 	Progress func(done, total int)
+	// HamCutoff and SpamCutoff are the filter's unsure band; TONR needs them.
+	HamCutoff, SpamCutoff float64
+	// NearMargin widens the band for TONR (0: DefaultNearMargin).
+	NearMargin float64
 }
 
 // Outcome is the raw result of one protocol run.
@@ -89,6 +118,9 @@ type Outcome struct {
 // headers, classify, record, train according to opts.Mode. It stops at the
 // first error (a failed read or filter call) or when ctx is done.
 func Protocol(ctx context.Context, msgs []corpus.Labelled, f Filter, opts Options) (Outcome, error) {
+	if opts.Mode == TONR && !(opts.HamCutoff < opts.SpamCutoff) {
+		return Outcome{}, fmt.Errorf("train on or near error needs the unsure band: ham cutoff %g, spam cutoff %g", opts.HamCutoff, opts.SpamCutoff)
+	}
 	if opts.Limit > 0 && opts.Limit < len(msgs) {
 		msgs = msgs[:opts.Limit]
 	}
@@ -112,7 +144,7 @@ func Protocol(ctx context.Context, msgs []corpus.Labelled, f Filter, opts Option
 			return out, fmt.Errorf("classify message %d (%s): %w", i+1, m.Path, err)
 		}
 		out.Samples = append(out.Samples, Sample{Spam: m.Spam, Score: score, Verdict: v})
-		if ShouldTrain(opts.Mode, m.Spam, v) {
+		if opts.ShouldTrain(m.Spam, score, v) {
 			if err := f.Train(raw, m.Spam); err != nil {
 				return out, fmt.Errorf("train message %d (%s): %w", i+1, m.Path, err)
 			}

@@ -25,6 +25,10 @@ func (f *fakeFilter) Classify(msg []byte) (float64, Verdict, error) {
 	switch {
 	case strings.Contains(s, "SPAMMY"):
 		return 0.99, Spam, nil
+	case strings.Contains(s, "NEARSPAM"):
+		return 0.85, Spam, nil
+	case strings.Contains(s, "NEARHAM"):
+		return 0.25, Ham, nil
 	case strings.Contains(s, "MAYBE"):
 		return 0.5, Unsure, nil
 	}
@@ -79,59 +83,59 @@ func writeCorpus(t *testing.T, msgs []struct {
 }
 
 func TestProtocolModes(t *testing.T) {
-	msgs := writeCorpus(t, []struct {
+	type msg = struct {
 		spam bool
 		body string
-	}{
-		{true, "one SPAMMY"},   // right
-		{true, "two"},          // spam judged ham: error
-		{false, "three MAYBE"}, // unsure ham
-		{false, "four SPAMMY"}, // ham judged spam: error
-		{false, "five"},        // right
-		{true, "six MAYBE"},    // unsure spam
-	})
+	}
+	bodies := []msg{
+		{true, "one SPAMMY"},     // right, far from the band
+		{true, "two"},            // spam judged ham: error
+		{false, "three MAYBE"},   // unsure ham
+		{false, "four SPAMMY"},   // ham judged spam: error
+		{false, "five"},          // right, far
+		{true, "six MAYBE"},      // unsure spam
+		{true, "seven NEARSPAM"}, // right, 0.85: near the spam cutoff 0.8
+		{false, "eight NEARHAM"}, // right, 0.25: near the ham cutoff 0.3
+	}
+	msgs := writeCorpus(t, bodies)
 	for _, c := range []struct {
 		mode  Mode
 		train []string
 	}{
-		{Full, []string{"one", "two", "three", "four", "five", "six"}},
-		{TOE, []string{"two", "four"}},
-		{TONR, []string{"two", "three", "four", "six"}},
+		{Full, []string{"one", "two", "three", "four", "five", "six", "seven", "eight"}},
+		{TOE, []string{"two", "three", "four", "six"}},
+		{TONR, []string{"two", "three", "four", "six", "seven", "eight"}},
 	} {
 		t.Run(c.mode.String(), func(t *testing.T) {
 			f := &fakeFilter{}
-			out, err := Protocol(context.Background(), msgs, f, Options{Mode: c.mode})
+			out, err := Protocol(context.Background(), msgs, f, Options{Mode: c.mode, HamCutoff: 0.3, SpamCutoff: 0.8})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if out.Trained != len(c.train) || len(out.Samples) != 6 {
-				t.Fatalf("trained %d of %d samples, want %d of 6", out.Trained, len(out.Samples), len(c.train))
+			if out.Trained != len(c.train) || len(out.Samples) != len(bodies) {
+				t.Fatalf("trained %d of %d samples, want %d of %d", out.Trained, len(out.Samples), len(c.train), len(bodies))
 			}
 			// Every message is classified before it is trained, and
 			// trained before the next one is classified.
 			var want []string
-			trained := strings.Join(c.train, " ")
-			for i, w := range []string{"one", "two", "three", "four", "five", "six"} {
-				b := w
-				switch w {
-				case "one", "four":
-					b += " SPAMMY"
-				case "three", "six":
-					b += " MAYBE"
-				}
-				want = append(want, "classify "+b)
-				if strings.Contains(" "+trained+" ", " "+w+" ") {
+			trained := " " + strings.Join(c.train, " ") + " "
+			for _, b := range bodies {
+				want = append(want, "classify "+b.body)
+				if strings.Contains(trained, " "+strings.Fields(b.body)[0]+" ") {
 					label := "ham"
-					if msgs[i].Spam {
+					if b.spam {
 						label = "spam"
 					}
-					want = append(want, "train "+label+" "+b)
+					want = append(want, "train "+label+" "+b.body)
 				}
 			}
 			if got := strings.Join(f.log, "\n"); got != strings.Join(want, "\n") {
 				t.Errorf("calls:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 			}
 		})
+	}
+	if _, err := Protocol(context.Background(), msgs, &fakeFilter{}, Options{Mode: TONR}); err == nil {
+		t.Error("TONR ran without an unsure band")
 	}
 }
 
