@@ -1,0 +1,205 @@
+package imapsync
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// Timeouts of one session.
+const (
+	dialTimeout = 30 * time.Second
+	// cmdTimeout bounds one command (or one batch): go-imap waits for a
+	// tagged reply forever, so a stuck server would stall the watcher.
+	cmdTimeout = 2 * time.Minute
+)
+
+// Session is one logged-in IMAP connection.
+type Session struct {
+	acct Account
+	addr string
+	c    *imapclient.Client
+	caps imap.CapSet
+
+	// updates is signalled when the server announces new or expunged
+	// messages (untagged EXISTS/EXPUNGE), during IDLE or any command.
+	updates chan struct{}
+
+	selected string           // decoded name of the selected mailbox, "" = none
+	sel      *imap.SelectData // data of the last SELECT/EXAMINE
+	readOnly bool
+}
+
+// Dial connects to the account's server, verifies its certificate, logs in
+// and reads the capabilities. ctx bounds the connection and the login.
+//
+// Errors: *AuthError (errors.Is ErrAuth) for a refused password, *TLSError
+// (errors.Is ErrTLS) for a certificate that does not verify, ErrPlaintext
+// for TLSNone without AllowPlaintext; a refused connection names the address.
+func Dial(ctx context.Context, acct Account) (*Session, error) {
+	acct = acct.withDefaults()
+	if err := acct.validate(); err != nil {
+		return nil, err
+	}
+	addr := net.JoinHostPort(acct.Host, strconv.Itoa(acct.Port))
+	d := net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", addr, err)
+	}
+	// Until logged in, ctx (and dialTimeout) can abort anything.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	timer := time.AfterFunc(dialTimeout, func() { conn.Close() })
+	defer timer.Stop()
+
+	s := &Session{acct: acct, addr: addr, updates: make(chan struct{}, 1)}
+	tlsConf := &tls.Config{ServerName: acct.Host, RootCAs: acct.RootCAs, MinVersion: tls.VersionTLS12}
+	opts := &imapclient.Options{
+		TLSConfig: tlsConf,
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			Expunge: func(uint32) { s.notify() },
+			Mailbox: func(data *imapclient.UnilateralDataMailbox) {
+				if data.NumMessages != nil {
+					s.notify()
+				}
+			},
+		},
+	}
+	fail := func(err error) (*Session, error) {
+		conn.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("connect to %s: %w", addr, ctx.Err())
+		}
+		return nil, err
+	}
+	switch acct.TLS {
+	case TLSImplicit:
+		tc := tls.Client(conn, tlsConf)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return fail(asTLSError(addr, fmt.Errorf("TLS handshake with %s: %w", addr, err)))
+		}
+		s.c = imapclient.New(tc, opts)
+	case TLSStartTLS:
+		s.c, err = imapclient.NewStartTLS(conn, opts)
+		if err != nil {
+			if _, ok := serverRefusal(err); ok {
+				return fail(fmt.Errorf("%s refused STARTTLS (%v): use tls = %q on the implicit-TLS port (993)", addr, err, TLSImplicit))
+			}
+			return fail(asTLSError(addr, fmt.Errorf("STARTTLS with %s: %w", addr, err)))
+		}
+	case TLSNone:
+		s.c = imapclient.New(conn, opts)
+	}
+	if err := s.c.WaitGreeting(); err != nil {
+		s.c.Close()
+		return fail(fmt.Errorf("greeting of %s: %w", addr, err))
+	}
+	if s.c.State() != imap.ConnStateAuthenticated { // not PREAUTH
+		if s.c.Caps().Has(imap.CapLoginDisabled) {
+			s.c.Close()
+			return fail(fmt.Errorf("%w: %s refuses LOGIN on this connection (LOGINDISABLED): use tls = %q or %q",
+				ErrPlaintext, addr, TLSImplicit, TLSStartTLS))
+		}
+		if err := s.c.Login(acct.Username, acct.Password).Wait(); err != nil {
+			s.c.Close()
+			if ie, ok := serverRefusal(err); ok && isAuthFailure(ie) {
+				return fail(&AuthError{Host: addr, User: acct.Username, Server: refusalText(ie)})
+			}
+			return fail(fmt.Errorf("login to %s: %w", addr, err))
+		}
+	}
+	s.caps = s.c.Caps()
+	if s.caps == nil {
+		s.c.Close()
+		return fail(fmt.Errorf("%s: no CAPABILITY after login", addr))
+	}
+	return s, nil
+}
+
+// isAuthFailure tells a wrong password from a temporary refusal.
+func isAuthFailure(ie *imap.Error) bool {
+	switch ie.Code {
+	case imap.ResponseCodeUnavailable, imap.ResponseCodeServerBug, imap.ResponseCodeInUse, imap.ResponseCodeLimit:
+		return false
+	}
+	return ie.Type == imap.StatusResponseTypeNo
+}
+
+func refusalText(ie *imap.Error) string {
+	if ie.Code != "" {
+		return fmt.Sprintf("%s [%s] %s", ie.Type, ie.Code, ie.Text)
+	}
+	return fmt.Sprintf("%s %s", ie.Type, ie.Text)
+}
+
+func (s *Session) notify() {
+	select {
+	case s.updates <- struct{}{}:
+	default:
+	}
+}
+
+// Client is the underlying go-imap client, for tools that need more.
+func (s *Session) Client() *imapclient.Client { return s.c }
+
+// Caps are the capabilities the server announced after login.
+func (s *Session) Caps() imap.CapSet { return s.caps }
+
+// Close logs out (briefly waiting for the reply) and closes the connection.
+func (s *Session) Close() error {
+	done := make(chan error, 1)
+	go func() { done <- s.c.Logout().Wait() }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
+	err := s.c.Close()
+	if errors.Is(err, net.ErrClosed) {
+		err = nil
+	}
+	return err
+}
+
+// guard closes the connection if the work it brackets takes longer than d:
+// every pending command then fails and the session ends.
+//
+//	defer s.guard(cmdTimeout)()
+func (s *Session) guard(d time.Duration) (stop func()) {
+	t := time.AfterFunc(d, func() { s.c.Close() })
+	return func() { t.Stop() }
+}
+
+// selectMailbox selects (or, readOnly, examines) a mailbox by its decoded
+// name. go-imap encodes the name (modified UTF-7) on the wire.
+func (s *Session) selectMailbox(name string, readOnly bool) (*imap.SelectData, error) {
+	defer s.guard(cmdTimeout)()
+	data, err := s.c.Select(name, &imap.SelectOptions{ReadOnly: readOnly}).Wait()
+	if err != nil {
+		s.selected, s.sel = "", nil
+		return nil, fmt.Errorf("select %q: %w", name, err)
+	}
+	s.selected, s.sel, s.readOnly = name, data, readOnly
+	return data, nil
+}
+
+// keywordsAllowed reports whether the selected mailbox stores keywords such
+// as $Junk: PERMANENTFLAGS holds \* (any keyword) or the keyword itself.
+func (s *Session) keywordsAllowed(kw imap.Flag) bool {
+	if s.sel == nil || s.readOnly {
+		return false
+	}
+	for _, f := range s.sel.PermanentFlags {
+		if f == imap.FlagWildcard || equalFold(string(f), string(kw)) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,112 @@
+package imapsync
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+// Permanent errors: Watcher.Run stops on them instead of reconnecting,
+// because retrying cannot help until the user changes something.
+var (
+	// ErrAuth: the server refused the user name or password.
+	ErrAuth = errors.New("login refused")
+	// ErrTLS: the server's certificate does not verify.
+	ErrTLS = errors.New("TLS certificate does not verify")
+	// ErrPlaintext: TLSNone without Account.AllowPlaintext, or a server
+	// that refuses LOGIN on the connection.
+	ErrPlaintext = errors.New("plaintext login refused")
+	// ErrConfig: an account setting that cannot work.
+	ErrConfig = errors.New("invalid account settings")
+)
+
+// Errors reported in Outcome.Err.
+var (
+	// ErrNoSafeMove: the server has neither MOVE nor UIDPLUS. Moving would
+	// need a plain EXPUNGE, which also removes every other message the user
+	// marked \Deleted, so mailwarden leaves the message in INBOX, marked
+	// $Junk where keywords are allowed.
+	ErrNoSafeMove = errors.New("the server cannot move messages safely (no MOVE and no UIDPLUS): the message stays in INBOX, marked $Junk")
+	// ErrOverQuota: the server refused the copy because the mailbox is full.
+	ErrOverQuota = errors.New("the mailbox is full (over quota)")
+)
+
+// IsPermanent reports whether err cannot be cured by reconnecting.
+func IsPermanent(err error) bool {
+	return errors.Is(err, ErrAuth) || errors.Is(err, ErrTLS) || errors.Is(err, ErrPlaintext) || errors.Is(err, ErrConfig)
+}
+
+// AuthError is a refused login. errors.Is(err, ErrAuth) holds.
+type AuthError struct {
+	Host, User string
+	Server     string // the server's text, e.g. "[AUTHENTICATIONFAILED] Authentication failed."
+}
+
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("%v: %s refused the login of %q (%s): check the password and the user name", ErrAuth, e.Host, e.User, e.Server)
+}
+
+// Is makes errors.Is(err, ErrAuth) true.
+func (e *AuthError) Is(target error) bool { return target == ErrAuth }
+
+// TLSError is a certificate that does not verify. errors.Is(err, ErrTLS)
+// holds; Unwrap gives the crypto/tls or crypto/x509 error.
+type TLSError struct {
+	Addr string // host:port
+	Err  error
+}
+
+func (e *TLSError) Error() string {
+	return fmt.Sprintf("%v: the certificate of %s does not verify (%v): check the host name; for a private server, give its CA certificate",
+		ErrTLS, e.Addr, e.Err)
+}
+
+// Is makes errors.Is(err, ErrTLS) true.
+func (e *TLSError) Is(target error) bool { return target == ErrTLS }
+
+// Unwrap returns the underlying verification error.
+func (e *TLSError) Unwrap() error { return e.Err }
+
+// asTLSError wraps certificate verification failures in a TLSError.
+func asTLSError(addr string, err error) error {
+	var (
+		cv   *tls.CertificateVerificationError
+		ua   x509.UnknownAuthorityError
+		he   x509.HostnameError
+		ci   x509.CertificateInvalidError
+		uaP  *x509.UnknownAuthorityError
+		heP  *x509.HostnameError
+		ciP  *x509.CertificateInvalidError
+		alrt tls.AlertError
+	)
+	switch {
+	case errors.As(err, &cv), errors.As(err, &ua), errors.As(err, &he), errors.As(err, &ci),
+		errors.As(err, &uaP), errors.As(err, &heP), errors.As(err, &ciP):
+		return &TLSError{Addr: addr, Err: err}
+	case errors.As(err, &alrt):
+		return fmt.Errorf("TLS handshake with %s failed: %w", addr, err)
+	}
+	return err
+}
+
+// quotaError marks an OVERQUOTA refusal so errors.Is(err, ErrOverQuota) holds.
+type quotaError struct{ err error }
+
+func (e *quotaError) Error() string {
+	return fmt.Sprintf("%v: %v; free space (empty Trash or Junk, delete old mail), mailwarden retries by itself", ErrOverQuota, e.err)
+}
+func (e *quotaError) Is(target error) bool { return target == ErrOverQuota }
+func (e *quotaError) Unwrap() error        { return e.err }
+
+// serverRefusal reports whether err is a tagged NO or BAD from the server
+// (the connection is fine), as opposed to a broken connection.
+func serverRefusal(err error) (*imap.Error, bool) {
+	var ie *imap.Error
+	if errors.As(err, &ie) {
+		return ie, true
+	}
+	return nil, false
+}
