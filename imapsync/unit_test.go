@@ -52,7 +52,7 @@ func TestKeywordVerdict(t *testing.T) {
 		{[]imap.Flag{"NonJunk"}, hamVerdict},
 		{[]imap.Flag{"nonjunk"}, hamVerdict},
 		{[]imap.Flag{"$Junk", "$NotJunk"}, hamVerdict}, // the user's rescue wins
-		{[]imap.Flag{`\Junk`}, noVerdict},               // not a keyword
+		{[]imap.Flag{`\Junk`}, noVerdict},              // not a keyword
 	} {
 		if got := keywordVerdict(c.flags); got != c.want {
 			t.Errorf("keywordVerdict(%v) = %v, want %v", c.flags, got, c.want)
