@@ -18,9 +18,10 @@ need_pkgs() {
 	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# build_tools puts mailwarden and benchtool into bench/out/bin.
+# build_tools DIR builds mailwarden and benchtool into DIR (a fresh directory
+# per run, so that a rebuild cannot change the binary under a running bench).
 build_tools() {
-	mkdir -p bench/out/bin
-	CGO_ENABLED=0 ${GO:-go} build -o bench/out/bin/mailwarden ./cmd/mailwarden
-	CGO_ENABLED=0 ${GO:-go} build -o bench/out/bin/benchtool ./bench/benchtool
+	mkdir -p "$1"
+	CGO_ENABLED=0 ${GO:-go} build -o "$1/mailwarden" ./cmd/mailwarden
+	CGO_ENABLED=0 ${GO:-go} build -o "$1/benchtool" ./bench/benchtool
 }

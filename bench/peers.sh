@@ -20,6 +20,8 @@ if [ $# -eq 0 ]; then
 	set -- spamassassin trec07p-1-20000
 fi
 need_pkgs bogofilter:bogofilter spamprobe:spamprobe sa-learn:spamassassin spamd:spamd spamc:spamc xz:xz-utils
-build_tools
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+build_tools "$bin"
 # shellcheck disable=SC2086
-exec bench/out/bin/benchtool peers --mailwarden bench/out/bin/mailwarden --out bench/out ${PEERS_FLAGS:-} "$@"
+"$bin/benchtool" peers --mailwarden "$bin/mailwarden" --out bench/out ${PEERS_FLAGS:-} "$@"

@@ -185,8 +185,14 @@ func NewReport(tool, corpusName string, mode Mode, o Outcome) Report {
 	return r
 }
 
-// String is the one-line human form of the report.
+// String is the one-line human form of the report. A report without a
+// timed run (metrics of a score file) leaves out speed, memory and store.
 func (r Report) String() string {
+	if r.Seconds == 0 {
+		return fmt.Sprintf("%-16s n=%d (%d spam, %d ham) 1-ROCA=%s%% LAM=%s%% ham-as-spam=%s%% spam-as-ham=%s%% caught@0.1%%ham=%s%%",
+			r.Corpus, r.Messages, r.Spam, r.Ham,
+			r.OneMinusROCA.Format(4), r.LAM.Format(3), r.HamAsSpam.Format(3), r.SpamAsHam.Format(3), r.SpamCaughtAt01.Format(2))
+	}
 	return fmt.Sprintf("%-16s %-5s n=%d (%d spam, %d ham) 1-ROCA=%s%% LAM=%s%% ham-as-spam=%s%% spam-as-ham=%s%% caught@0.1%%ham=%s%% trained=%d %.0f msg/s peak=%s store=%s",
 		r.Corpus, r.Mode, r.Messages, r.Spam, r.Ham,
 		r.OneMinusROCA.Format(4), r.LAM.Format(3), r.HamAsSpam.Format(3), r.SpamAsHam.Format(3), r.SpamCaughtAt01.Format(2),

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# bench/speed.sh [CORPUS] — batch speed, mailwarden against bogofilter's bulk
+# mode on the same files in the same run: train on the first half of CORPUS
+# (index order), classify the second half. One process per step
+# (bogofilter trains spam and ham in two, as its -s/-n flags require), every
+# process pinned to CPU 0, timed with /usr/bin/time (wall seconds, max RSS).
+# Accuracy on the test half is printed too, as a sanity check.
+#
+# CORPUS: a name in ../shared/corpus (or $MAILWARDEN_CORPUS), NAME.tar.xz or
+# an unpacked directory; default trec07p-1-20000. Label headers
+# (X-Spam*, X-Bogosity) are stripped first. Output: a table on stdout, also
+# in bench/out/speed-DATE.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+corpus=${1:-trec07p-1-20000}
+need_pkgs bogofilter:bogofilter /usr/bin/time:time xz:xz-utils taskset:util-linux
+root=$PWD
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+bin=$w/bin
+build_tools "$bin"
+"$bin/benchtool" prepare --split "$corpus" "$w/c" >&2
+cd "$w/c"
+
+ntrain_spam=$(find train/spam -type f | wc -l)
+ntrain_ham=$(find train/ham -type f | wc -l)
+ntrain=$((ntrain_spam + ntrain_ham))
+ntest=$(find test -type f | wc -l)
+
+# timed NAME CMD... runs CMD on CPU 0 with stdout to $w/NAME.out and
+# leaves "seconds maxrss_kb" in $w/NAME.time.
+timed() {
+	local name=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$w/$name.time" taskset -c 0 "$@" >"$w/$name.out"
+}
+secs() { tail -n1 "$w/$1.time" | cut -d' ' -f1; }
+rss() { tail -n1 "$w/$1.time" | cut -d' ' -f2; }
+
+echo "training on $ntrain ($ntrain_spam spam, $ntrain_ham ham), classifying $ntest..." >&2
+# shellcheck disable=SC2046
+{
+	timed mw-train "$bin/mailwarden" train --store "$w/mw" --spam train/spam --ham train/ham
+	timed mw-classify "$bin/mailwarden" classify --store "$w/mw" test
+	mkdir -p "$w/bf"
+	timed bf-train-spam bogofilter -d "$w/bf" -s -B $(find train/spam -type f | sort)
+	timed bf-train-ham bogofilter -d "$w/bf" -n -B $(find train/ham -type f | sort)
+	# -T: one "FILE LETTER SCORE" line per message; exit 0/1/2 is the last verdict.
+	timed bf-classify bogofilter -d "$w/bf" -T -B $(find test -type f | sort) || [ $? -le 2 ]
+}
+
+# Scores for a sanity check of accuracy: "gold score verdict" per test message.
+awk 'NR==FNR { gold[$2] = $1; next } { print gold[$1], $2, $3 }' test.index FS='\t' "$w/mw-classify.out" FS=' ' >"$w/mailwarden.scores"
+awk 'NR==FNR { gold[$2] = $1; next } { print gold[$1], $3, $2 }' test.index "$w/bf-classify.out" >"$w/bogofilter.scores"
+"$bin/mailwarden" eval --scores "$w/mailwarden.scores" "$w/bogofilter.scores" >"$w/acc.txt"
+
+row() { # tool train_secs train_rss classify_secs classify_rss store_bytes
+	awk -v t="$1" -v ts="$2" -v tr="$3" -v cs="$4" -v cr="$5" -v sb="$6" -v nt="$ntrain" -v nc="$ntest" 'BEGIN {
+		printf "| %s | %d | %.2f | %.0f | %.1f MB | %d | %.2f | %.0f | %.1f MB | %.1f MB |\n",
+			t, nt, ts, (ts > 0 ? nt / ts : 0), tr / 1024, nc, cs, (cs > 0 ? nc / cs : 0), cr / 1024, sb / 1048576 }'
+}
+bf_train_secs=$(awk "BEGIN { print $(secs bf-train-spam) + $(secs bf-train-ham) }")
+bf_train_rss=$(( $(rss bf-train-spam) > $(rss bf-train-ham) ? $(rss bf-train-spam) : $(rss bf-train-ham) ))
+mw_store=$(du -sb "$w/mw" | cut -f1)
+bf_store=$(du -sb "$w/bf" | cut -f1)
+table=$(
+	echo "| tool | train msgs | train s | train msgs/s | train peak RSS | classify msgs | classify s | classify msgs/s | classify peak RSS | store |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	row "mailwarden train / classify" "$(secs mw-train)" "$(rss mw-train)" "$(secs mw-classify)" "$(rss mw-classify)" "$mw_store"
+	row "bogofilter -s/-n -B / -T -B" "$bf_train_secs" "$bf_train_rss" "$(secs bf-classify)" "$(rss bf-classify)" "$bf_store"
+)
+mw_rate=$(awk "BEGIN { print $ntest / $(secs mw-classify) }")
+bf_rate=$(awk "BEGIN { print $ntest / $(secs bf-classify) }")
+ratio=$(awk "BEGIN { printf \"%.1f\", $mw_rate / $bf_rate }")
+train_ratio=$(awk "BEGIN { printf \"%.1f\", $bf_train_secs / $(secs mw-train) }")
+report=$(
+	echo "# Batch speed, $(date '+%Y-%m-%d %H:%M'): $corpus, first half trained, second half classified"
+	echo
+	echo "$table"
+	echo
+	echo "mailwarden classifies ${ratio}x as fast as bogofilter and trains ${train_ratio}x as fast (one core: every process pinned to CPU 0;"
+	echo "wall time including process start and reading the files; bogofilter trains spam and ham in two processes, its times added)."
+	echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), bogofilter $(dpkg-query -W -f '${Version}' bogofilter 2>/dev/null || echo '?'), mailwarden $(git -C "$root" describe --always --dirty)."
+	echo
+	echo "Accuracy on the classified half (sanity check; verdicts at each tool's default threshold):"
+	echo
+	echo '```'
+	cut -c1-200 "$w/acc.txt"
+	echo '```'
+)
+echo "$report"
+mkdir -p "$root/bench/out"
+echo "$report" >"$root/bench/out/speed-$(date +%Y-%m-%d-%H%M%S).md"
