@@ -55,10 +55,10 @@ func EvaluateModel(ctx context.Context, name string, msgs []corpus.Labelled, sto
 	if err != nil {
 		return Report{}, nil, fmt.Errorf("evaluate %s: %w", name, err)
 	}
-	peak := PeakRSS()
 	if err := m.Save(); err != nil {
 		return Report{}, nil, fmt.Errorf("evaluate %s: %w", name, err)
 	}
+	peak := PeakRSS() // saving is part of the job: it counts
 	size, err := DirSize(storeDir)
 	if err != nil {
 		return Report{}, nil, fmt.Errorf("evaluate %s: %w", name, err)
