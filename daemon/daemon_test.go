@@ -173,6 +173,10 @@ func TestMainJobAgainstDovecot(t *testing.T) {
 		return n
 	}
 	waitFor(t, time.Minute, "every delivered message judged", func() bool { return actionsFor() == nLive })
+	before, err := r.d.Store().Actions(0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.stop()
 
 	where, seen := locate(t, srv)
@@ -211,7 +215,6 @@ func TestMainJobAgainstDovecot(t *testing.T) {
 
 	// A restart processes nothing twice: no new action, no new training, and
 	// the next message is still handled.
-	before, _ := r.d.Store().Actions(0)
 	r2 := startDaemon(t, cfg, dir)
 	s0, h0 := r2.d.Model().Counts()
 	extra := []byte("Message-ID: <after-restart@mailwarden.test>\r\nFrom: a@example.com\r\nSubject: hello\r\n\r\nhello\r\n")

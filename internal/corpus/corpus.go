@@ -117,6 +117,10 @@ func Shared(dir, name string) (string, error) {
 		}
 		tried = append(tried, p)
 	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 			p := filepath.Join(filepath.Dir(d), "shared", "corpus", name+".tar.xz")

@@ -76,7 +76,7 @@ type judged struct {
 
 // readyMsg is the log message the watcher prints once the first-start
 // training is done and it watches INBOX.
-const readyMsg = "watching"
+const readyMsg = "first start: training done"
 
 const user, password = "test", "secret"
 
