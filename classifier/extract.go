@@ -137,7 +137,7 @@ func parse(msg []byte) *parsed {
 			return
 		}
 		if len(s) > room {
-			s = s[:room]
+			s = capToken(s, room)
 			p.note(NoteTruncated)
 		}
 		if text.Len() > 0 {

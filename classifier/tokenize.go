@@ -55,6 +55,38 @@ func (t *tokenizer) emit(prefix, tok string) {
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
 	t.arena = append(t.arena, tok...)
+	t.finish(off)
+}
+
+// finish records the token appended to the arena at off. A token is cut
+// at the first control character, invalid UTF-8 or U+FFFD (raw header
+// values can hold anything), and dropped if nothing is left.
+func (t *tokenizer) finish(off int) {
+	seg := t.arena[off:]
+	bad := -1
+	for i := 0; i < len(seg); {
+		c := seg[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				bad = i
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(seg[i:])
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			bad = i
+			break
+		}
+		i += size
+	}
+	if bad >= 0 {
+		t.arena = t.arena[:off+bad]
+	}
+	if len(t.arena) == off {
+		return
+	}
 	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
 }
 
@@ -90,7 +122,7 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 		t.arena = utf8.AppendRune(t.arena, unicode.ToLower(r))
 		i += size
 	}
-	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+	t.finish(off)
 }
 
 func (t *tokenizer) result() []string {
@@ -610,8 +642,9 @@ func (t *tokenizer) segment(prefix, s string, cls int) {
 			}
 			return
 		}
+		n0 := len(t.spans)
 		t.emitLower(prefix, w)
-		if t.pairs && len(t.spans) > 0 {
+		if t.pairs && len(t.spans) > n0 {
 			last := t.spans[len(t.spans)-1]
 			if t.prev.n > 0 && !t.full() {
 				off := len(t.arena)

@@ -1,0 +1,264 @@
+package classifier
+
+import (
+	"bytes"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func spamMsg(i int) []byte {
+	return []byte("From: Prize Desk <winner" + itoa(i) + "@lottery.example.net>\r\nTo: sato@mail.example.jp\r\n" +
+		"Subject: You have won a cash prize " + itoa(i) + "\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+		"<html><body><p>Congratulations winner, claim your free cash prize now!</p>" +
+		"<a href=\"http://claim.lottery.example.net/x\">click here</a> limited offer, act now</body></html>\r\n")
+}
+
+func snapshot(m *Model) (map[string]counts, uint32, uint32) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return maps.Clone(m.tokens), m.spamMsgs, m.hamMsgs
+}
+
+func TestVerdictString(t *testing.T) {
+	for v, want := range map[Verdict]string{Ham: "ham", Unsure: "unsure", Spam: "spam", Verdict(7): "verdict(7)"} {
+		if got := v.String(); got != want {
+			t.Errorf("%d.String() = %q, want %q", int(v), got, want)
+		}
+	}
+}
+
+func TestTrainUntrainInverse(t *testing.T) {
+	m := New(DefaultOptions())
+	for i := range 5 {
+		m.Train(spamMsg(i), true)
+		m.Train(synthHam(i), false)
+	}
+	before, bs, bh := snapshot(m)
+	extra := spamMsg(99)
+	for _, spam := range []bool{true, false} {
+		m.Train(extra, spam)
+		if got, _, _ := snapshot(m); maps.Equal(got, before) {
+			t.Fatal("Train changed nothing")
+		}
+		m.Untrain(extra, spam)
+		after, as, ah := snapshot(m)
+		if !maps.Equal(after, before) || as != bs || ah != bh {
+			t.Errorf("Untrain(spam=%v) is not the inverse of Train: %d tokens before, %d after; counts %d/%d vs %d/%d",
+				spam, len(before), len(after), bs, bh, as, ah)
+		}
+	}
+	// Untraining what was never trained never goes below zero.
+	e := New(DefaultOptions())
+	e.Untrain(extra, true)
+	e.Untrain(extra, false)
+	if s, h := e.Counts(); s != 0 || h != 0 || e.TokenCount() != 0 {
+		t.Errorf("untrain on empty model: counts %d/%d, %d tokens", s, h, e.TokenCount())
+	}
+	m.Untrain(synthHam(0), true) // trained as ham, untrained as spam
+	for tok, c := range m.tokens {
+		if c.spam > 100 || c.ham > 100 {
+			t.Fatalf("token %q count wrapped: %+v", tok, c)
+		}
+	}
+}
+
+func TestClassifyLearns(t *testing.T) {
+	m := New(DefaultOptions())
+	// Untrained: no evidence, so Unsure.
+	if r := m.Classify(spamMsg(1)); r.Verdict != Unsure {
+		t.Errorf("untrained model: %v, want unsure", r.Verdict)
+	}
+	for i := range 20 {
+		m.Train(spamMsg(i), true)
+		m.Train(synthHam(i), false)
+	}
+	r := m.Classify(spamMsg(100))
+	if r.Verdict != Spam || r.Score < 0.9 {
+		t.Errorf("spam: %v %.3f", r.Verdict, r.Score)
+	}
+	if len(r.Reasons) == 0 || len(r.Reasons) > MaxReasons {
+		t.Fatalf("reasons: %d", len(r.Reasons))
+	}
+	for i := 1; i < len(r.Reasons); i++ {
+		a, b := r.Reasons[i-1], r.Reasons[i]
+		if abs(a.SpamProb-0.5) < abs(b.SpamProb-0.5) {
+			t.Errorf("reasons not most extreme first: %v", r.Reasons)
+		}
+	}
+	if r.Reasons[0].Spam == 0 {
+		t.Errorf("top reason %+v has no spam count", r.Reasons[0])
+	}
+	h := m.Classify(synthHam(3))
+	if h.Verdict != Ham || h.Score > 0.1 {
+		t.Errorf("ham: %v %.3f", h.Verdict, h.Score)
+	}
+	if spamMsgs, hamMsgs := m.Counts(); spamMsgs != 20 || hamMsgs != 20 {
+		t.Errorf("counts %d/%d", spamMsgs, hamMsgs)
+	}
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+func TestConcurrentUse(t *testing.T) {
+	m := New(DefaultOptions())
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				if g%2 == 0 {
+					m.Train(spamMsg(i), true)
+				} else {
+					m.Classify(synthHam(i))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if s, _ := m.Counts(); s != 100 {
+		t.Errorf("spam count %d, want 100", s)
+	}
+}
+
+func TestSaveOpenRoundTrip(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "model")
+	m, err := Open(dir, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("model dir: %v, mode %v", err, st.Mode().Perm())
+	}
+	for i := range 10 {
+		m.Train(spamMsg(i), true)
+		m.Train(synthHam(i), false)
+	}
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, StoreFile)
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("store mode %v, want 0600", st.Mode().Perm())
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	m2, err := Open(dir, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, as, ah := snapshot(m)
+	b, bs, bh := snapshot(m2)
+	if !maps.Equal(a, b) || as != bs || ah != bh {
+		t.Fatalf("round trip differs: %d/%d/%d vs %d/%d/%d", len(a), as, ah, len(b), bs, bh)
+	}
+	msg := spamMsg(42)
+	r1, r2 := m.Classify(msg), m2.Classify(msg)
+	if r1.Score != r2.Score || r1.Verdict != r2.Verdict {
+		t.Errorf("classification differs after reload: %v vs %v", r1, r2)
+	}
+	// A reloaded model trains on (its keys share one arena).
+	m2.Train(spamMsg(43), true)
+	m2.Untrain(spamMsg(43), true)
+	if c, _, _ := snapshot(m2); !maps.Equal(c, a) {
+		t.Error("train/untrain after reload changed the model")
+	}
+	// Saving again replaces the file atomically.
+	if err := m2.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := New(DefaultOptions()).Save(); err == nil {
+		t.Error("Save of a model made by New: want an error")
+	}
+}
+
+func TestOpenCorrupt(t *testing.T) {
+	dir := t.TempDir()
+	m, err := Open(dir, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		m.Train(spamMsg(i), true)
+		m.Train(synthHam(i), false)
+	}
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, StoreFile)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)/2] ^= 0x55
+	badVersion := bytes.Clone(good)
+	badVersion[8] = 9
+	cases := []struct {
+		name   string
+		data   []byte
+		reason string
+	}{
+		{"not a store", []byte("this is not a token store, just text"), "bad magic"},
+		{"thunderbird training.dat", []byte{0xFE, 0xED, 0xFA, 0xCE, 0, 0, 0, 1}, "bad magic"},
+		{"empty file", nil, "truncated"},
+		{"magic only", []byte(storeMagic), "truncated"},
+		{"truncated", good[:len(good)/2], "truncated"},
+		{"last byte missing", good[:len(good)-1], ""},
+		{"flipped byte", flipped, ""},
+		{"future version", badVersion, "unsupported version 9"},
+	}
+	for _, c := range cases {
+		if err := os.WriteFile(path, c.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(dir, DefaultOptions())
+		if err == nil {
+			t.Errorf("%s: Open succeeded", c.name)
+			continue
+		}
+		if !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: error %v is not ErrCorrupt", c.name, err)
+		}
+		msg := err.Error()
+		for _, want := range []string{path, "is corrupt", "move it aside", "mailwarden train", c.reason} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%s: error %q lacks %q", c.name, msg, want)
+			}
+		}
+		// The damaged file is left for the user to inspect.
+		if got, _ := os.ReadFile(path); !bytes.Equal(got, c.data) {
+			t.Errorf("%s: Open changed the file", c.name)
+		}
+	}
+	// A directory that cannot be created is a plain error.
+	if _, err := Open(filepath.Join(path, "sub"), DefaultOptions()); err == nil || errors.Is(err, ErrCorrupt) {
+		t.Errorf("Open under a file: %v", err)
+	}
+}
+
+func TestDefaultOptionsFill(t *testing.T) {
+	o := Options{SpamCutoff: 0.95}.withDefaults()
+	d := DefaultOptions()
+	if o.SpamCutoff != 0.95 || o.HamCutoff != d.HamCutoff || o.MaxClues != d.MaxClues || o.Strength != d.Strength {
+		t.Errorf("withDefaults: %+v", o)
+	}
+	if got := New(Options{}).Options(); got != d {
+		t.Errorf("New(Options{}) options %+v, want %+v", got, d)
+	}
+}
