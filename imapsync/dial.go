@@ -28,8 +28,8 @@ type Session struct {
 	c    *imapclient.Client
 	caps imap.CapSet
 
-	// updates is signalled when the server announces new or expunged
-	// messages (untagged EXISTS/EXPUNGE), during IDLE or any command.
+	// updates is signalled when the server announces new messages
+	// (untagged EXISTS), during IDLE or any command.
 	updates chan struct{}
 
 	selected string           // decoded name of the selected mailbox, "" = none
@@ -65,7 +65,6 @@ func Dial(ctx context.Context, acct Account) (*Session, error) {
 	opts := &imapclient.Options{
 		TLSConfig: tlsConf,
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
-			Expunge: func(uint32) { s.notify() },
 			Mailbox: func(data *imapclient.UnilateralDataMailbox) {
 				if data.NumMessages != nil {
 					s.notify()

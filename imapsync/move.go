@@ -69,6 +69,14 @@ func (w *Watcher) moveToJunk(s *Session, m *Message, p PendingMove) (o Outcome, 
 		if _, ok := serverRefusal(err); !ok {
 			return o, false, err
 		}
+		// Dovecot refuses a message another session expunged with
+		// NO [EXPUNGEISSUED]; other servers answer otherwise. Look again.
+		if gone, gerr := s.gone(m.UID); gerr != nil {
+			return o, false, gerr
+		} else if gone {
+			o.HandledElsewhere = true
+			return o, false, nil
+		}
 		if kw { // leave the original as it was
 			if err := s.storeFlags(m.UID, false, KeywordJunk); err != nil {
 				if _, ok := serverRefusal(err); !ok {
@@ -97,11 +105,11 @@ func (w *Watcher) moveToJunk(s *Session, m *Message, p PendingMove) (o Outcome, 
 			return o, false, nil
 		}
 		// No COPYUID to tell: if the UID is gone, count it as moved.
-		left, err := s.searchUIDs(imap.UIDSetNum(m.UID))
+		gone, err := s.gone(m.UID)
 		if err != nil {
 			return o, false, err
 		}
-		if containsUID(left, m.UID) {
+		if !gone {
 			o.Err = fmt.Errorf("UID MOVE of UID %d %s answered OK but the message is still in INBOX", m.UID, m.MessageID)
 			return o, true, nil
 		}
@@ -127,6 +135,22 @@ func (w *Watcher) moveToJunk(s *Session, m *Message, p PendingMove) (o Outcome, 
 		return o, true, nil
 	}
 	return o, false, nil
+}
+
+// gone reports whether uid has left the selected mailbox. NOOP first
+// collects the expunges other sessions made.
+func (s *Session) gone(uid imap.UID) (bool, error) {
+	stop := s.guard(cmdTimeout)
+	err := s.c.Noop().Wait()
+	stop()
+	if err != nil {
+		return false, fmt.Errorf("NOOP: %w", err)
+	}
+	left, err := s.searchUIDs(imap.UIDSetNum(uid))
+	if err != nil {
+		return false, err
+	}
+	return !containsUID(left, uid), nil
 }
 
 // moveError words a refused move for the user.

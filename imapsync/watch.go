@@ -400,7 +400,11 @@ func (w *Watcher) moveAndRecord(ctx context.Context, s *Session, m *Message) err
 	if err != nil {
 		return err // the pending record stays: resolved after reconnecting
 	}
-	w.h.Done(ctx, w.acct.Name, m, o)
+	if !retry || w.attempts[retryKey(p)] == 0 {
+		// A failure is reported once; the retries stay quiet until the
+		// final outcome.
+		w.h.Done(ctx, w.acct.Name, m, o)
+	}
 	if retry {
 		w.scheduleRetry(p)
 		if ie, ok := serverRefusal(o.Err); ok && (ie.Code == imap.ResponseCodeTryCreate || ie.Code == imap.ResponseCodeNonExistent) {
