@@ -291,5 +291,11 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 			return decodeWith(charmap.Windows1252, b), csLatin1
 		}
 	}
-	return decodeWith(enc, b), name
+	out := decodeWith(enc, b)
+	if strings.ContainsRune(out, utf8.RuneError) && utf8Errors(b) == 0 {
+		// The label cannot be right (its decoder fails) and the bytes are
+		// valid UTF-8.
+		return string(b), csUTF8
+	}
+	return out, name
 }

@@ -268,6 +268,9 @@ func decodeRawHeader(s string) (string, string) {
 	return s, ""
 }
 
+// maxEncodedWord bounds the encoded text of one encoded-word.
+const maxEncodedWord = 1024
+
 type encodedPayload struct {
 	data []byte
 	n    int // bytes of the source consumed, through "?="
@@ -292,7 +295,10 @@ func parseEncodedWord(s string) (string, encodedPayload, bool) {
 		return "", encodedPayload{}, false
 	}
 	r = r[2:]
-	end := strings.Index(r, "?=")
+	// An encoded-word is at most 75 bytes (RFC 2047); broken mailers write
+	// longer ones, but looking further than maxEncodedWord for the end
+	// would make a header full of "=?" quadratic.
+	end := strings.Index(r[:min(len(r), maxEncodedWord)], "?=")
 	if end < 0 {
 		return "", encodedPayload{}, false
 	}

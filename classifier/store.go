@@ -44,6 +44,7 @@ type CorruptError struct {
 	Reason string // e.g. "bad magic", "truncated", "checksum mismatch"
 }
 
+// Error says what failed, which file, and what to do.
 func (e *CorruptError) Error() string {
 	return fmt.Sprintf("token store %s is corrupt (%s): move it aside and run `mailwarden train` again", e.Path, e.Reason)
 }
