@@ -42,8 +42,14 @@ func prefixed(toks []string, prefix string) []string {
 }
 
 func hasToken(toks []string, tok string) bool {
-	_, ok := slices.BinarySearch(toks, tok)
-	return ok
+	return slices.Contains(toks, tok)
+}
+
+// tokenSet is Tokenize(msg) sorted, for comparing two messages' tokens.
+func tokenSet(msg []byte) []string {
+	toks := Tokenize(msg)
+	slices.Sort(toks)
+	return toks
 }
 
 // Case 01: a run of ISO-2022-JP encoded-words is joined as bytes.
@@ -58,7 +64,7 @@ func TestCase01SubjectEncodedWords(t *testing.T) {
 		}
 		assertClean(t, "01"+f+" subject", x.Subject)
 		assertClean(t, "01"+f+" body", x.Body)
-		toks := Tokenize(msg)
+		toks := tokenSet(msg)
 		st := prefixed(toks, "subject:")
 		if len(st) == 0 {
 			t.Errorf("01%s: no subject tokens", f)
@@ -97,7 +103,7 @@ func TestCase02MislabelledBody(t *testing.T) {
 		if len(x.Notes) == 0 || !strings.Contains(x.Notes[0], "decoded as") {
 			t.Errorf("02%s: want a note naming the label and the charset used, got %q", f, x.Notes)
 		}
-		toks = append(toks, Tokenize(msg))
+		toks = append(toks, tokenSet(msg))
 	}
 	// Same text, so the same tokens and the same score.
 	if !slices.Equal(toks[0], toks[1]) || !slices.Equal(toks[0], toks[2]) {
@@ -345,10 +351,10 @@ func TestCase09Bombs(t *testing.T) {
 
 // Case 11: NUL and 0x80 separate tokens; line endings do not matter.
 func TestCase11LineEndingsAndNUL(t *testing.T) {
-	c := Tokenize(caseFile(t, "11", "c"))
+	c := tokenSet(caseFile(t, "11", "c"))
 	dMsg := caseFile(t, "11", "d")
-	d := Tokenize(dMsg)
-	crlf := Tokenize(bytes.ReplaceAll(dMsg, []byte("\n"), []byte("\r\n")))
+	d := tokenSet(dMsg)
+	crlf := tokenSet(bytes.ReplaceAll(dMsg, []byte("\n"), []byte("\r\n")))
 	if !slices.Equal(c, d) {
 		t.Errorf("bare CR and LF tokens differ:\n cr %q\n lf %q", c, d)
 	}
@@ -367,9 +373,9 @@ func TestCase11LineEndingsAndNUL(t *testing.T) {
 	if !bytes.Contains(aMsg, []byte{0}) {
 		t.Fatal("11a has no NUL byte")
 	}
-	a := Tokenize(aMsg)
+	a := tokenSet(aMsg)
 	// What Dovecot serves: 0x80 in place of NUL.
-	a80 := Tokenize(bytes.ReplaceAll(aMsg, []byte{0}, []byte{0x80}))
+	a80 := tokenSet(bytes.ReplaceAll(aMsg, []byte{0}, []byte{0x80}))
 	if !slices.Equal(a, a80) {
 		t.Errorf("NUL and 0x80 give different tokens:\n nul %q\n 80 %q", a, a80)
 	}

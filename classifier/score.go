@@ -96,8 +96,7 @@ func cmpClue(a, b clue) int {
 
 // emptyBody reports whether the tokenizer marked the body as empty.
 func emptyBody(toks []string) bool {
-	_, found := slices.BinarySearch(toks, "body:empty")
-	return found
+	return slices.Contains(toks, tokEmptyBody)
 }
 
 // robinson computes f(w) for a token with counts c, given ns spam and nh ham

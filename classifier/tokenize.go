@@ -1,9 +1,10 @@
 package classifier
 
 import (
+	"hash/maphash"
 	"net/mail"
-	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,8 +25,11 @@ const (
 	maxCJKRun = 12
 )
 
+// tokEmptyBody marks a message with nothing after its header.
+const tokEmptyBody = "body:empty"
+
 // Tokenize returns the tokens the model uses for msg: lower-cased, NFKC
-// normalised, de-duplicated and sorted. Header tokens carry the name of
+// normalised, de-duplicated, in the order first seen. Header tokens carry the name of
 // their field ("subject:word", "from:domain:example.jp"), link targets are
 // "url:host", and features of the MIME structure ("mime:missing-close",
 // "attach:image/gif") are tokens too. Headers named X-Spam* and X-Bogosity
@@ -39,8 +43,10 @@ func Tokenize(msg []byte) []string {
 type tokenizer struct {
 	arena []byte
 	spans []span
-	prev  span // last body word, for word pairs
-	pairs bool // emit word pairs in the current text
+	uniq  []span  // distinct spans (result)
+	table []int32 // hash set of indexes into uniq (result)
+	prev  span    // last body word, for word pairs
+	pairs bool    // emit word pairs in the current text
 }
 
 type span struct{ off, n int32 }
@@ -125,15 +131,65 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 	t.finish(off)
 }
 
+// result returns the distinct tokens in the order first emitted. A small
+// open-addressing hash set over the arena removes duplicates; sorting would
+// cost more than the rest of tokenizing.
 func (t *tokenizer) result() []string {
-	all := string(t.arena)
-	out := make([]string, len(t.spans))
-	for i, s := range t.spans {
-		out[i] = all[s.off : s.off+s.n]
+	size := 64
+	for size < 2*len(t.spans) {
+		size *= 2
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	if cap(t.table) < size {
+		t.table = make([]int32, size)
+	}
+	table := t.table[:size]
+	for i := range table {
+		table[i] = -1
+	}
+	mask := uint64(size - 1)
+	uniq := t.spans[:0:0]
+	if cap(t.uniq) >= len(t.spans) {
+		uniq = t.uniq[:0]
+	}
+	total := 0
+	for _, sp := range t.spans {
+		tok := t.arena[sp.off : sp.off+sp.n]
+		h := maphash.Bytes(hashSeed, tok)
+		for i := h & mask; ; i = (i + 1) & mask {
+			j := table[i]
+			if j < 0 {
+				table[i] = int32(len(uniq))
+				uniq = append(uniq, sp)
+				total += int(sp.n)
+				break
+			}
+			u := uniq[j]
+			if string(t.arena[u.off:u.off+u.n]) == string(tok) {
+				break
+			}
+		}
+	}
+	t.uniq = uniq
+	// One string holds every distinct token.
+	buf := make([]byte, 0, total)
+	for _, u := range uniq {
+		buf = append(buf, t.arena[u.off:u.off+u.n]...)
+	}
+	all := string(buf)
+	out := make([]string, len(uniq))
+	off := 0
+	for i, u := range uniq {
+		out[i] = all[off : off+int(u.n)]
+		off += int(u.n)
+	}
+	return out
 }
+
+var hashSeed = maphash.MakeSeed()
+
+// tokenizers are reused: their buffers grow to the size of typical mail
+// once, not on every message.
+var tokenizers = sync.Pool{New: func() any { return new(tokenizer) }}
 
 func itoa(n int) string {
 	if n == 0 {
@@ -168,10 +224,13 @@ func skipHeader(name string) bool {
 }
 
 func tokenizeParsed(p *parsed) []string {
-	t := &tokenizer{
-		arena: make([]byte, 0, 64+len(p.Body)),
-		spans: make([]span, 0, 64+len(p.Body)/8),
-	}
+	t := tokenizers.Get().(*tokenizer)
+	t.arena, t.spans, t.prev, t.pairs = t.arena[:0], t.spans[:0], span{}, false
+	defer func() {
+		if cap(t.arena) <= 4<<20 {
+			tokenizers.Put(t)
+		}
+	}()
 	for _, f := range p.header {
 		if skipHeader(f.name) {
 			continue
@@ -179,7 +238,7 @@ func tokenizeParsed(p *parsed) []string {
 		t.headerTokens(f)
 	}
 	if p.noBody {
-		t.emit("", "body:empty")
+		t.emit("", tokEmptyBody)
 	}
 	// Pairs of adjacent body words ("click here") carry context that
 	// single words lose; on the TREC 2007 set they cut missed spam by a
@@ -634,8 +693,7 @@ func runeClass(r rune) int {
 func (t *tokenizer) segment(prefix, s string, cls int) {
 	switch cls {
 	case clsWord:
-		w := strings.Trim(s, ".-'_")
-		w = strings.TrimRight(w, "$")
+		w := trimJoiners(s)
 		if len(w) < 3 {
 			if len(w) == 2 && !isASCII(w) {
 				t.emitLower(prefix, w) // a two-byte letter is one non-Latin letter
@@ -656,7 +714,7 @@ func (t *tokenizer) segment(prefix, s string, cls int) {
 			t.prev = last
 		}
 		// Also the parts of dotted or hyphenated compounds.
-		if strings.IndexAny(w, ".-_") > 0 && len(w) <= MaxTokenBytes {
+		if hasInnerJoiner(w) && len(w) <= MaxTokenBytes {
 			for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
 				if len(part) >= 3 && len(part) < len(w) {
 					t.emitLower(prefix, part)
@@ -692,6 +750,29 @@ func (t *tokenizer) segment(prefix, s string, cls int) {
 		}
 		t.bigrams(prefix, s)
 	}
+}
+
+// trimJoiners trims the punctuation allowed inside words from both ends
+// of a word (and '$' from its end: "$100" keeps its sign).
+func trimJoiners(s string) string {
+	isJ := func(c byte) bool { return c == '.' || c == '-' || c == '\'' || c == '_' }
+	for len(s) > 0 && isJ(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && (isJ(s[len(s)-1]) || s[len(s)-1] == '$') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// hasInnerJoiner reports a '.', '-' or '_' inside a (trimmed) word.
+func hasInnerJoiner(w string) bool {
+	for i := 1; i < len(w); i++ {
+		if c := w[i]; c == '.' || c == '-' || c == '_' {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *tokenizer) bigrams(prefix, s string) {
