@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Throughput on real mail: the SpamAssassin public corpus (skipped, saying
@@ -147,4 +149,41 @@ func TestStoreFootprint(t *testing.T) {
 		t.Errorf("loaded model heap %d MB, want < 100 MB", heap>>20)
 	}
 	runtime.KeepAlive(m2)
+}
+
+// cpuTime is the CPU time (user+system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestThroughputCPU reports messages per CPU-second (less sensitive to a
+// busy machine than wall-clock benchmarks) for training and classifying the
+// SpamAssassin corpus, the figure to compare with another filter's user+sys
+// time on the same files. Runs only with MW_THROUGHPUT=1.
+func TestThroughputCPU(t *testing.T) {
+	if os.Getenv("MW_THROUGHPUT") == "" {
+		t.Skip("set MW_THROUGHPUT=1 to measure throughput in CPU time")
+	}
+	msgs := loadCorpus(t, "spamassassin")
+	m := New(DefaultOptions())
+	runtime.GC()
+	c0 := cpuTime()
+	for _, msg := range msgs {
+		m.Train(msg.data, msg.spam)
+	}
+	c1 := cpuTime()
+	const rounds = 3
+	for range rounds {
+		for _, msg := range msgs {
+			m.Classify(msg.data)
+		}
+	}
+	c2 := cpuTime()
+	n := float64(len(msgs))
+	t.Logf("spamassassin, %d messages: train %.0f msg/CPU-s, classify %.0f msg/CPU-s (%d tokens)",
+		len(msgs), n/(c1-c0).Seconds(), rounds*n/(c2-c1).Seconds(), m.TokenCount())
 }

@@ -18,7 +18,7 @@ func spamMsg(i int) []byte {
 		"<a href=\"http://claim.lottery.example.net/x\">click here</a> limited offer, act now</body></html>\r\n")
 }
 
-func snapshot(m *Model) (map[string]counts, uint32, uint32) {
+func snapshot(m *Model) (map[uint64]counts, uint32, uint32) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return maps.Clone(m.tokens), m.spamMsgs, m.hamMsgs
@@ -62,7 +62,7 @@ func TestTrainUntrainInverse(t *testing.T) {
 	m.Untrain(synthHam(0), true) // trained as ham, untrained as spam
 	for tok, c := range m.tokens {
 		if c.spam > 100 || c.ham > 100 {
-			t.Fatalf("token %q count wrapped: %+v", tok, c)
+			t.Fatalf("token %x count wrapped: %+v", tok, c)
 		}
 	}
 }

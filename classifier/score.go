@@ -7,7 +7,8 @@ import (
 
 // Classify scores msg (raw RFC 822 bytes) against the model.
 func (m *Model) Classify(msg []byte) Result {
-	return m.ClassifyTokens(Tokenize(msg))
+	toks, hs := tokenizeHashed(msg)
+	return m.classify(toks, hs)
 }
 
 // clue is one significant token of a message.
@@ -27,6 +28,15 @@ type clue struct {
 // Fisher's method (Robinson's chi-square): H and S are the chi-square
 // probabilities of the ham and spam hypotheses, and the score is (1+S-H)/2.
 func (m *Model) ClassifyTokens(toks []string) Result {
+	hs := make([]uint64, len(toks))
+	for i, t := range toks {
+		hs[i] = tokenHash(t)
+	}
+	return m.classify(toks, hs)
+}
+
+// classify scores tokens toks whose hashes are hs (same order).
+func (m *Model) classify(toks []string, hs []uint64) Result {
 	o := m.opts
 	res := Result{Tokens: len(toks)}
 	clues := make([]clue, 0, 64)
@@ -34,11 +44,12 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 	m.mu.RLock()
 	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
 	trainedBoth := m.spamMsgs > 0 && m.hamMsgs > 0
-	for _, t := range toks {
-		c, ok := m.tokens[t]
+	for i, h := range hs {
+		c, ok := m.tokens[h]
 		if !ok {
 			continue
 		}
+		t := toks[i]
 		f := o.robinson(c, ns, nh)
 		d := math.Abs(f - 0.5)
 		if d < o.MinDeviation {
@@ -49,8 +60,7 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 	m.mu.RUnlock()
 
 	if len(clues) > o.MaxClues {
-		slices.SortFunc(clues, cmpClue)
-		clues = clues[:o.MaxClues]
+		clues = mostExtreme(clues, o.MaxClues)
 	}
 	res.Score = chiCombine(clues)
 	switch {
@@ -66,9 +76,7 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 		res.Verdict = Unsure
 	}
 	if len(clues) > 0 {
-		if len(clues) <= o.MaxClues {
-			slices.SortFunc(clues, cmpClue)
-		}
+		slices.SortFunc(clues, cmpClue)
 		n := min(len(clues), MaxReasons)
 		res.Reasons = make([]Reason, n)
 		for i := range n {
@@ -77,6 +85,38 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 		}
 	}
 	return res
+}
+
+// mostExtreme keeps the k clues farthest from 0.5, in linear time: a
+// histogram of deviations finds the cut, then clues above it are kept in
+// message order, and clues at the cut fill what is left. Sorting hundreds
+// of clues per message cost a fifth of classification.
+func mostExtreme(clues []clue, k int) []clue {
+	const bins = 1024
+	var hist [bins]int32
+	bin := func(d float64) int { return min(int(d*2*bins), bins-1) } // d in [0, 0.5]
+	for _, c := range clues {
+		hist[bin(c.dev)]++
+	}
+	cut, above := bins-1, 0
+	for ; cut > 0; cut-- {
+		if above+int(hist[cut]) >= k {
+			break
+		}
+		above += int(hist[cut])
+	}
+	out := make([]clue, 0, k)
+	room := k - above
+	for _, c := range clues {
+		b := bin(c.dev)
+		if b > cut {
+			out = append(out, c)
+		} else if b == cut && room > 0 {
+			out = append(out, c)
+			room--
+		}
+	}
+	return out
 }
 
 // cmpClue orders clues most extreme first, ties by token for determinism.

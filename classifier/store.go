@@ -23,13 +23,13 @@ const StoreFile = "tokens.db"
 //	spam     uint32   spam messages trained
 //	ham      uint32   ham messages trained
 //	ntokens  uint32   number of token records
-//	records  ntokens × { uvarint len, len bytes token, uvarint spam, uvarint ham }
+//	records  ntokens × { uint64 token hash, uvarint spam, uvarint ham }
 //	crc      uint32   CRC-32C of everything before it
 const (
 	storeMagic   = "MWTOKENS"
 	storeVersion = 1
 	headerSize   = 8 + 4*4
-	maxTokenLen  = 1 << 10 // a record claiming a longer token is corruption
+	minRecord    = 8 + 1 + 1 // hash and two one-byte counts
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -106,61 +106,34 @@ func (m *Model) load(data []byte) error {
 	// Parse first, so a truncated file says "truncated" rather than
 	// "checksum mismatch".
 	recs := body[headerSize:]
-	if uint64(n) > uint64(len(recs))/3+1 {
-		if crc32.Checksum(body, crcTable) != sum {
-			return corrupt("truncated or damaged: token count does not fit the file")
-		}
-		return corrupt("token count does not fit the file")
+	if uint64(n)*minRecord > uint64(len(recs)) {
+		return corrupt(fmt.Sprintf("truncated: %d tokens announced, room for at most %d", n, len(recs)/minRecord))
 	}
-	// First pass: validate records and size the key arena.
-	keyBytes := 0
+	tokens := make(map[uint64]counts, n)
 	p := recs
 	for i := uint32(0); i < n; i++ {
-		l, k := binary.Uvarint(p)
-		if k <= 0 || l == 0 || l > maxTokenLen || uint64(len(p)-k) < l {
+		if len(p) < 8 {
 			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
 		}
-		p = p[k+int(l):]
-		for range 2 {
-			_, k = binary.Uvarint(p)
-			if k <= 0 {
-				return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
-			}
-			p = p[k:]
+		h := binary.LittleEndian.Uint64(p)
+		p = p[8:]
+		s, k1 := binary.Uvarint(p)
+		if k1 <= 0 {
+			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
 		}
-		keyBytes += int(l)
+		p = p[k1:]
+		hm, k2 := binary.Uvarint(p)
+		if k2 <= 0 {
+			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
+		}
+		p = p[k2:]
+		tokens[h] = counts{clamp32(s), clamp32(hm)}
 	}
 	if len(p) != 0 {
 		return corrupt("trailing bytes after the last token")
 	}
 	if crc32.Checksum(body, crcTable) != sum {
 		return corrupt("checksum mismatch")
-	}
-	// Second pass: all keys share one allocation (memory stays compact).
-	var arena strings.Builder
-	arena.Grow(keyBytes)
-	p = recs
-	type rec struct {
-		off, n int
-		c      counts
-	}
-	recsOut := make([]rec, 0, n)
-	for range n {
-		l, k := binary.Uvarint(p)
-		p = p[k:]
-		off := arena.Len()
-		arena.Write(p[:l])
-		p = p[l:]
-		s, k1 := binary.Uvarint(p)
-		p = p[k1:]
-		h, k2 := binary.Uvarint(p)
-		p = p[k2:]
-		recsOut = append(recsOut, rec{off, int(l), counts{clamp32(s), clamp32(h)}})
-	}
-	keys := arena.String()
-	tokens := make(map[string]counts, n)
-	for _, r := range recsOut {
-		tokens[keys[r.off:r.off+r.n]] = r.c
 	}
 	m.mu.Lock()
 	m.tokens, m.spamMsgs, m.hamMsgs = tokens, spam, ham
@@ -240,9 +213,8 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		return cw.n, err
 	}
 	buf := make([]byte, 0, 64)
-	for t, c := range m.tokens {
-		buf = binary.AppendUvarint(buf[:0], uint64(len(t)))
-		buf = append(buf, t...)
+	for h, c := range m.tokens {
+		buf = binary.LittleEndian.AppendUint64(buf[:0], h)
 		buf = binary.AppendUvarint(buf, uint64(c.spam))
 		buf = binary.AppendUvarint(buf, uint64(c.ham))
 		if _, err := cw.Write(buf); err != nil {

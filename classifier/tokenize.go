@@ -1,7 +1,6 @@
 package classifier
 
 import (
-	"hash/maphash"
 	"net/mail"
 	"strings"
 	"sync"
@@ -35,6 +34,12 @@ const tokEmptyBody = "body:empty"
 // "attach:image/gif") are tokens too. Headers named X-Spam* and X-Bogosity
 // are ignored entirely: they carry another filter's verdict.
 func Tokenize(msg []byte) []string {
+	toks, _ := tokenizeParsed(parse(msg))
+	return toks
+}
+
+// tokenizeHashed returns the tokens of msg and their store hashes.
+func tokenizeHashed(msg []byte) ([]string, []uint64) {
 	return tokenizeParsed(parse(msg))
 }
 
@@ -134,7 +139,7 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 // result returns the distinct tokens in the order first emitted. A small
 // open-addressing hash set over the arena removes duplicates; sorting would
 // cost more than the rest of tokenizing.
-func (t *tokenizer) result() []string {
+func (t *tokenizer) result() ([]string, []uint64) {
 	size := 64
 	for size < 2*len(t.spans) {
 		size *= 2
@@ -152,14 +157,16 @@ func (t *tokenizer) result() []string {
 		uniq = t.uniq[:0]
 	}
 	total := 0
+	hashes := make([]uint64, 0, len(t.spans))
 	for _, sp := range t.spans {
 		tok := t.arena[sp.off : sp.off+sp.n]
-		h := maphash.Bytes(hashSeed, tok)
+		h := tokenHash(tok)
 		for i := h & mask; ; i = (i + 1) & mask {
 			j := table[i]
 			if j < 0 {
 				table[i] = int32(len(uniq))
 				uniq = append(uniq, sp)
+				hashes = append(hashes, h)
 				total += int(sp.n)
 				break
 			}
@@ -182,10 +189,8 @@ func (t *tokenizer) result() []string {
 		out[i] = all[off : off+int(u.n)]
 		off += int(u.n)
 	}
-	return out
+	return out, hashes
 }
-
-var hashSeed = maphash.MakeSeed()
 
 // tokenizers are reused: their buffers grow to the size of typical mail
 // once, not on every message.
@@ -223,7 +228,7 @@ func skipHeader(name string) bool {
 	return false
 }
 
-func tokenizeParsed(p *parsed) []string {
+func tokenizeParsed(p *parsed) ([]string, []uint64) {
 	t := tokenizers.Get().(*tokenizer)
 	t.arena, t.spans, t.prev, t.pairs = t.arena[:0], t.spans[:0], span{}, false
 	defer func() {
