@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,7 +67,7 @@ func (p *cutProxy) handle(client net.Conn) {
 	}
 	var (
 		mu      sync.Mutex
-		cutTag  string          // set once the cut happened
+		cutTag  string // set once the cut happened
 		replied = make(chan struct{})
 	)
 	// server → client: forwarded until the cut; after it, read until the
@@ -239,5 +240,46 @@ func TestServerRestartMidBatch(t *testing.T) {
 	}
 	if n := count(t, srv, user, "INBOX"); n != 0 {
 		t.Errorf("INBOX has %d", n)
+	}
+}
+
+// A message without Message-ID, cut after UID COPY: found again by size
+// and header digest, the INBOX original is expunged, no duplicate stays.
+func TestConnectionCutNoMessageID(t *testing.T) {
+	srv := startServer(t, dovecot.Options{Capability: capsNoMove})
+	save(t, srv, user, "INBOX", mail("<22n-ham@x>", "ham"))
+	save(t, srv, user, "INBOX", mail("", "spam")) // no Message-ID
+	proxy := newCutProxy(t, srv.IMAPAddr, regexp.MustCompile(`^\S+ UID COPY `), false)
+	acct := testAccount(srv, user)
+	acct.TLS, acct.AllowPlaintext, acct.Port = TLSNone, true, proxy.port()
+	st, h := NewMemState(), newHandler()
+	judgeExisting(t, srv, st, acct)
+	r := startWatcher(t, acct, st, h)
+	var id string
+	waitFor(t, 15*time.Second, "the spam's outcome", func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for k := range h.done {
+			if strings.HasPrefix(k, "sha256:") {
+				id = k
+				return true
+			}
+		}
+		return false
+	})
+	r.waitEvent(t, "idle", 1, 10*time.Second)
+	r.stop(t)
+	if o := h.outcomes(id); len(o) != 1 || o[0].Err != nil || o[0].JunkUID == 0 {
+		t.Errorf("outcomes %+v", o)
+	}
+	if proxy.cutCount() != 1 {
+		t.Fatalf("%d cuts", proxy.cutCount())
+	}
+	boxes, _ := where(t, srv, user)
+	if !slices.Equal(boxes[""], []string{"Junk"}) || !slices.Equal(boxes["<22n-ham@x>"], []string{"INBOX"}) {
+		t.Errorf("placement %v", boxes)
+	}
+	if n := strings.Count(rawlog(t, srv, nil), "UID COPY"); n != 1 {
+		t.Errorf("%d UID COPY commands", n)
 	}
 }

@@ -29,6 +29,16 @@ func TestDialModes(t *testing.T) {
 	}
 	s.Close()
 
+	small := testAccount(srv, dovecot.SmallUser)
+	if s, err = Dial(ctx, small); err != nil {
+		t.Fatal(err)
+	}
+	q, ok, err := s.Quota()
+	if err != nil || !ok || q.LimitKiB != 1024 || q.Root != "User quota" {
+		t.Errorf("Quota = %+v %v %v", q, ok, err)
+	}
+	s.Close()
+
 	_, port, _ := net.SplitHostPort(srv.IMAPAddr)
 	acct.TLS, acct.Port = TLSStartTLS, atoi(port)
 	acct.Host = "localhost" // the certificate names localhost too

@@ -45,6 +45,7 @@ type AuthError struct {
 	Server     string // the server's text, e.g. "[AUTHENTICATIONFAILED] Authentication failed."
 }
 
+// Error names the server, the user and the fix.
 func (e *AuthError) Error() string {
 	return fmt.Sprintf("%v: %s refused the login of %q (%s): check the password and the user name", ErrAuth, e.Host, e.User, e.Server)
 }
@@ -59,6 +60,7 @@ type TLSError struct {
 	Err  error
 }
 
+// Error names the server and the fix.
 func (e *TLSError) Error() string {
 	return fmt.Sprintf("%v: the certificate of %s does not verify (%v): check the host name; for a private server, give its CA certificate",
 		ErrTLS, e.Addr, e.Err)

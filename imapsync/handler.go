@@ -21,6 +21,7 @@ const (
 	MoveToJunk
 )
 
+// String is the action's name in logs: leave, mark-ham, move-to-junk.
 func (a Action) String() string {
 	switch a {
 	case Leave:
@@ -51,7 +52,9 @@ type Outcome struct {
 }
 
 // Handler is the daemon's side of the watcher. Its methods are called from
-// the watcher's goroutine, one at a time.
+// the watcher's goroutine, one at a time. A new message that is skipped
+// (Known, carrying a user's junk keyword, or marked \Deleted) gets no call
+// at all; every judged message gets Judge, then Done.
 type Handler interface {
 	// Known reports a message already handled (for example seen again after
 	// a UIDVALIDITY change): it is skipped without fetching its body. It

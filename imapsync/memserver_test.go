@@ -118,3 +118,35 @@ func TestMemWatcher(t *testing.T) {
 		t.Fatalf("INBOX holds %+v", msgs)
 	}
 }
+
+// Case 21 on go-imap's server, which answers the MOVE of a UID another
+// session expunged with a COPYUID the client cannot parse: the session
+// breaks mid-move, and the pending record resolves as handled elsewhere.
+func TestMemMoveVanishedBreaksSession(t *testing.T) {
+	u, acct := memServer(t, rev1Move, "Junk")
+	st, h := NewMemState(), newHandler()
+	r := startWatcher(t, acct, st, h, func(w *Watcher) {
+		w.beforeMove = func(m *Message) { // the phone deletes it first
+			s, err := Dial(context.Background(), acct)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer s.Close()
+			if _, err := s.selectMailbox("INBOX", false); err != nil {
+				t.Error(err)
+				return
+			}
+			if err := s.expungeUIDs([]imap.UID{m.UID}); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	r.waitEvent(t, "watching", 1, 5*time.Second)
+	appendMail(t, u, "INBOX", mail("<mem21@x>", "spam"))
+	r.w.SyncNow()
+	o := h.waitDone(t, "<mem21@x>", 1, 5*time.Second)
+	if !o[0].HandledElsewhere || o[0].Err != nil {
+		t.Fatalf("outcome %+v", o[0])
+	}
+}

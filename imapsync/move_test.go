@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
 	"github.com/mailwarden/mailwarden/internal/dovecot"
 )
 
@@ -302,5 +303,47 @@ func TestOtherClientFirst(t *testing.T) {
 			}
 			assertProtocolRules(t, rawlog(t, srv, nil))
 		})
+	}
+}
+
+// The other branch of case 21: our session already knows the UID is gone
+// (the expunge reached it), so UID MOVE / UID COPY answer OK without
+// COPYUID: handled elsewhere, nothing stored on another message.
+func TestMoveVanishedUIDAnswersOK(t *testing.T) {
+	for _, caps := range []string{"", capsNoMove} {
+		srv := startServer(t, dovecot.Options{Capability: caps})
+		save(t, srv, user, "INBOX", mail("<gone@x>", "spam"))
+		save(t, srv, user, "INBOX", mail("<stays@x>", "ham"))
+		acct := testAccount(srv, user)
+		s, err := Dial(t.Context(), acct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		w := NewWatcher(acct, NewMemState(), newHandler(), nil)
+		if w.folders, err = s.Folders(t.Context(), true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.selectMailbox("INBOX", false); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := s.fetchHeaders([]imap.UID{1})
+		if err != nil || len(msgs) != 1 {
+			t.Fatal(msgs, err)
+		}
+		if _, err := srv.Doveadm("move", "-u", user, "Trash", "mailbox", "INBOX", "uid", "1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.c.Noop().Wait(); err != nil { // the expunge reaches the session
+			t.Fatal(err)
+		}
+		o, retry, err := w.moveToJunk(s, msgs[0], w.pendingFor(msgs[0]))
+		if err != nil || retry || !o.HandledElsewhere || o.Err != nil {
+			t.Errorf("caps %q: outcome %+v retry %v err %v", caps, o, retry, err)
+		}
+		assertPlaces(t, srv, user, map[string]string{"<gone@x>": "Trash", "<stays@x>": "INBOX"})
+		if f := withoutRecent(flagsOf(t, srv, user, "INBOX", "<stays@x>")); len(f) != 0 {
+			t.Errorf("the other message got flags %q", f)
+		}
 	}
 }

@@ -28,7 +28,8 @@ const (
 // Watcher watches the INBOX of one account: it connects, runs the
 // first-start training scan, resolves moves left pending, then hands every
 // new message to the Handler and applies its verdict, with IDLE where the
-// server has it and polling otherwise. Run it with Run.
+// server has it and polling otherwise. Run it with Run (once at a time);
+// SyncNow may be called from any goroutine.
 type Watcher struct {
 	acct    Account
 	st      StateStore
@@ -216,6 +217,9 @@ func (w *Watcher) watch(ctx context.Context, s *Session) (healthy bool, err erro
 		}
 		if err != nil {
 			return healthy, err
+		}
+		if ctx.Err() != nil {
+			return healthy, ctx.Err()
 		}
 	}
 }
