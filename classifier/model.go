@@ -169,16 +169,18 @@ func (m *Model) TokenCount() int {
 
 // Train learns msg (raw RFC 822 bytes) as spam or ham.
 func (m *Model) Train(msg []byte, spam bool) {
-	_, hs := tokenizeHashed(msg)
-	m.trainHashes(hs, spam)
+	t := tokenizeParsed(parse(msg))
+	m.trainHashes(t.hashes, spam)
+	t.release()
 }
 
 // Untrain removes what Train(msg, spam) learnt: the exact inverse of Train.
 // Counts never go below zero, so untraining a message that was never trained
 // cannot corrupt the store (it only removes what is there).
 func (m *Model) Untrain(msg []byte, spam bool) {
-	_, hs := tokenizeHashed(msg)
-	m.untrainHashes(hs, spam)
+	t := tokenizeParsed(parse(msg))
+	m.untrainHashes(t.hashes, spam)
+	t.release()
 }
 
 // TrainTokens learns a message given as its Tokenize output (distinct

@@ -7,13 +7,14 @@ import (
 
 // Classify scores msg (raw RFC 822 bytes) against the model.
 func (m *Model) Classify(msg []byte) Result {
-	toks, hs := tokenizeHashed(msg)
-	return m.classify(toks, hs)
+	t := tokenizeParsed(parse(msg))
+	defer t.release()
+	return m.classify(t.hashes, t.token)
 }
 
 // clue is one significant token of a message.
 type clue struct {
-	tok string
+	idx int32 // index of the token in the message
 	f   float64
 	dev float64 // |f - 0.5|
 	c   counts
@@ -32,13 +33,14 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 	for i, t := range toks {
 		hs[i] = tokenHash(t)
 	}
-	return m.classify(toks, hs)
+	return m.classify(hs, func(i int) string { return toks[i] })
 }
 
-// classify scores tokens toks whose hashes are hs (same order).
-func (m *Model) classify(toks []string, hs []uint64) Result {
+// classify scores a message given as the store hashes of its distinct
+// tokens; name(i) is the text of token i, needed only for Reasons.
+func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	o := m.opts
-	res := Result{Tokens: len(toks)}
+	res := Result{Tokens: len(hs)}
 	clues := make([]clue, 0, 64)
 
 	m.mu.RLock()
@@ -49,13 +51,13 @@ func (m *Model) classify(toks []string, hs []uint64) Result {
 		if !ok {
 			continue
 		}
-		t := toks[i]
+
 		f := o.robinson(c, ns, nh)
 		d := math.Abs(f - 0.5)
 		if d < o.MinDeviation {
 			continue
 		}
-		clues = append(clues, clue{tok: t, f: f, dev: d, c: c})
+		clues = append(clues, clue{idx: int32(i), f: f, dev: d, c: c})
 	}
 	m.mu.RUnlock()
 
@@ -71,17 +73,15 @@ func (m *Model) classify(toks []string, hs []uint64) Result {
 	default:
 		res.Verdict = Unsure
 	}
-	if len(clues) < o.MinClues || !trainedBoth || emptyBody(toks) {
+	if len(clues) < o.MinClues || !trainedBoth || emptyBody(hs) {
 		// Too little evidence to act on: leave the message alone.
 		res.Verdict = Unsure
 	}
 	if len(clues) > 0 {
-		slices.SortFunc(clues, cmpClue)
-		n := min(len(clues), MaxReasons)
-		res.Reasons = make([]Reason, n)
-		for i := range n {
-			c := clues[i]
-			res.Reasons[i] = Reason{Token: c.tok, SpamProb: c.f, Spam: c.c.spam, Ham: c.c.ham}
+		top := topClues(clues, MaxReasons)
+		res.Reasons = make([]Reason, len(top))
+		for i, c := range top {
+			res.Reasons[i] = Reason{Token: name(int(c.idx)), SpamProb: c.f, Spam: c.c.spam, Ham: c.c.ham}
 		}
 	}
 	return res
@@ -119,24 +119,34 @@ func mostExtreme(clues []clue, k int) []clue {
 	return out
 }
 
-// cmpClue orders clues most extreme first, ties by token for determinism.
-func cmpClue(a, b clue) int {
-	switch {
-	case a.dev > b.dev:
-		return -1
-	case a.dev < b.dev:
-		return 1
-	case a.tok < b.tok:
-		return -1
-	case a.tok > b.tok:
-		return 1
+// topClues returns the k most extreme clues, most extreme first (ties in
+// message order), by insertion into a short list.
+func topClues(clues []clue, k int) []clue {
+	top := make([]clue, 0, k)
+	for _, c := range clues {
+		if len(top) == k && c.dev <= top[k-1].dev {
+			continue
+		}
+		i := len(top)
+		if i < k {
+			top = append(top, c)
+		} else {
+			i = k - 1
+		}
+		for i > 0 && top[i-1].dev < c.dev {
+			top[i] = top[i-1]
+			i--
+		}
+		top[i] = c
 	}
-	return 0
+	return top
 }
 
+var emptyBodyHash = tokenHash(tokEmptyBody)
+
 // emptyBody reports whether the tokenizer marked the body as empty.
-func emptyBody(toks []string) bool {
-	return slices.Contains(toks, tokEmptyBody)
+func emptyBody(hs []uint64) bool {
+	return slices.Contains(hs, emptyBodyHash)
 }
 
 // robinson computes f(w) for a token with counts c, given ns spam and nh ham

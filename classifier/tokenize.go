@@ -34,13 +34,9 @@ const tokEmptyBody = "body:empty"
 // "attach:image/gif") are tokens too. Headers named X-Spam* and X-Bogosity
 // are ignored entirely: they carry another filter's verdict.
 func Tokenize(msg []byte) []string {
-	toks, _ := tokenizeParsed(parse(msg))
-	return toks
-}
-
-// tokenizeHashed returns the tokens of msg and their store hashes.
-func tokenizeHashed(msg []byte) ([]string, []uint64) {
-	return tokenizeParsed(parse(msg))
+	t := tokenizeParsed(parse(msg))
+	defer t.release()
+	return t.strings()
 }
 
 // tokenizer collects tokens into one byte arena to keep allocations per
@@ -48,8 +44,9 @@ func tokenizeHashed(msg []byte) ([]string, []uint64) {
 type tokenizer struct {
 	arena []byte
 	spans []span
-	uniq  []span  // distinct spans (result)
-	table []int32 // hash set of indexes into uniq (result)
+	uniq   []span   // distinct tokens (after dedupe)
+	hashes []uint64 // their store hashes (after dedupe)
+	table  []int32  // hash set of indexes into uniq (dedupe)
 	prev  span    // last body word, for word pairs
 	pairs bool    // emit word pairs in the current text
 }
@@ -136,10 +133,11 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 	t.finish(off)
 }
 
-// result returns the distinct tokens in the order first emitted. A small
-// open-addressing hash set over the arena removes duplicates; sorting would
-// cost more than the rest of tokenizing.
-func (t *tokenizer) result() ([]string, []uint64) {
+// dedupe reduces t.spans to the distinct tokens (t.uniq, in the order
+// first emitted) and their store hashes (t.hashes). A small open-addressing
+// hash set over the arena removes duplicates; sorting would cost more than
+// the rest of tokenizing.
+func (t *tokenizer) dedupe() {
 	size := 64
 	for size < 2*len(t.spans) {
 		size *= 2
@@ -152,12 +150,7 @@ func (t *tokenizer) result() ([]string, []uint64) {
 		table[i] = -1
 	}
 	mask := uint64(size - 1)
-	uniq := t.spans[:0:0]
-	if cap(t.uniq) >= len(t.spans) {
-		uniq = t.uniq[:0]
-	}
-	total := 0
-	hashes := make([]uint64, 0, len(t.spans))
+	uniq, hashes := t.uniq[:0], t.hashes[:0]
 	for _, sp := range t.spans {
 		tok := t.arena[sp.off : sp.off+sp.n]
 		h := tokenHash(tok)
@@ -167,7 +160,6 @@ func (t *tokenizer) result() ([]string, []uint64) {
 				table[i] = int32(len(uniq))
 				uniq = append(uniq, sp)
 				hashes = append(hashes, h)
-				total += int(sp.n)
 				break
 			}
 			u := uniq[j]
@@ -176,20 +168,41 @@ func (t *tokenizer) result() ([]string, []uint64) {
 			}
 		}
 	}
-	t.uniq = uniq
-	// One string holds every distinct token.
+	t.uniq, t.hashes = uniq, hashes
+}
+
+// token returns distinct token i as a string.
+func (t *tokenizer) token(i int) string {
+	u := t.uniq[i]
+	return string(t.arena[u.off : u.off+u.n])
+}
+
+// strings returns all distinct tokens; one allocation holds their bytes.
+func (t *tokenizer) strings() []string {
+	total := 0
+	for _, u := range t.uniq {
+		total += int(u.n)
+	}
 	buf := make([]byte, 0, total)
-	for _, u := range uniq {
+	for _, u := range t.uniq {
 		buf = append(buf, t.arena[u.off:u.off+u.n]...)
 	}
 	all := string(buf)
-	out := make([]string, len(uniq))
+	out := make([]string, len(t.uniq))
 	off := 0
-	for i, u := range uniq {
+	for i, u := range t.uniq {
 		out[i] = all[off : off+int(u.n)]
 		off += int(u.n)
 	}
-	return out, hashes
+	return out
+}
+
+// release returns the tokenizer's buffers to the pool; the tokenizer must
+// not be used afterwards.
+func (t *tokenizer) release() {
+	if cap(t.arena) <= 4<<20 {
+		tokenizers.Put(t)
+	}
 }
 
 // tokenizers are reused: their buffers grow to the size of typical mail
@@ -228,14 +241,11 @@ func skipHeader(name string) bool {
 	return false
 }
 
-func tokenizeParsed(p *parsed) ([]string, []uint64) {
+// tokenizeParsed tokenizes a parsed message into a pooled tokenizer; the
+// caller reads t.uniq/t.hashes and then calls t.release.
+func tokenizeParsed(p *parsed) *tokenizer {
 	t := tokenizers.Get().(*tokenizer)
 	t.arena, t.spans, t.prev, t.pairs = t.arena[:0], t.spans[:0], span{}, false
-	defer func() {
-		if cap(t.arena) <= 4<<20 {
-			tokenizers.Put(t)
-		}
-	}()
 	for _, f := range p.header {
 		if skipHeader(f.name) {
 			continue
@@ -254,7 +264,8 @@ func tokenizeParsed(p *parsed) ([]string, []uint64) {
 	for _, f := range p.features {
 		t.emit("", f)
 	}
-	return t.result()
+	t.dedupe()
+	return t
 }
 
 // headerTokens tokenizes one top-level header field. Every field gives a
