@@ -42,13 +42,13 @@ func Tokenize(msg []byte) []string {
 // tokenizer collects tokens into one byte arena to keep allocations per
 // message constant.
 type tokenizer struct {
-	arena []byte
-	spans []span
+	arena  []byte
+	spans  []span
 	uniq   []span   // distinct tokens (after dedupe)
 	hashes []uint64 // their store hashes (after dedupe)
 	table  []int32  // hash set of indexes into uniq (dedupe)
-	prev  span    // last body word, for word pairs
-	pairs bool    // emit word pairs in the current text
+	prev   span     // last body word, for word pairs
+	pairs  bool     // emit word pairs in the current text
 }
 
 type span struct{ off, n int32 }
