@@ -131,7 +131,7 @@ func classify(all []Mailbox, configured string, train []string) *Folders {
 			}
 		}
 	}
-	if configured != "" {
+	if configured != "" && !strings.EqualFold(configured, "INBOX") {
 		for _, m := range all {
 			if m.selectable() && (m.Name == configured || strings.EqualFold(m.Name, configured)) {
 				f.Junk, f.JunkBy = m.Name, "configured"

@@ -394,6 +394,18 @@ func rawlog(t *testing.T, srv *dovecot.Server, skip map[string]bool) string {
 	return b.String()
 }
 
+// rawlogOut returns the server side (*.out) of every session.
+func rawlogOut(t *testing.T, srv *dovecot.Server) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(srv.RawlogDir(), "*.out"))
+	var b strings.Builder
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		b.Write(data)
+	}
+	return b.String()
+}
+
 func rawlogFiles(srv *dovecot.Server) map[string]bool {
 	files, _ := filepath.Glob(filepath.Join(srv.RawlogDir(), "*.in"))
 	m := map[string]bool{}

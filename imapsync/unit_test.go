@@ -85,6 +85,7 @@ func TestClassifyFolders(t *testing.T) {
 		{"nested is not a junk name", []Mailbox{mbox("ゴミ箱/迷惑メール"), mbox("Projects/Junk")}, "", "", "", nil, nil},
 		{"configured", []Mailbox{mbox("Junk", imap.MailboxAttrJunk), mbox("ゴミ箱/迷惑メール")}, "ゴミ箱/迷惑メール", "ゴミ箱/迷惑メール", "configured", []string{"Junk"}, nil},
 		{"configured but missing: detect", []Mailbox{mbox("Junk", imap.MailboxAttrJunk)}, "Nope", "Junk", "special-use", []string{"Junk"}, nil},
+		{"INBOX is never the junk folder", []Mailbox{mbox("Junk", imap.MailboxAttrJunk)}, "inbox", "Junk", "special-use", []string{"Junk"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := classify(append(slices.Clone(std), c.extra...), c.configured, nil)

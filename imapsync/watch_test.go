@@ -244,6 +244,28 @@ func TestIdleRefresh(t *testing.T) {
 	}
 }
 
+// Dovecot's "* OK Still here" during IDLE (every imap_idle_notify_interval,
+// 1 s here) neither ends nor re-issues IDLE, and mail still arrives.
+func TestIdleStillHere(t *testing.T) {
+	srv := startServer(t, dovecot.Options{ExtraConf: "protocol imap {\n  imap_idle_notify_interval = 1 secs\n}\n"})
+	acct := testAccount(srv, user)
+	acct.PollInterval = time.Hour
+	h := newHandler()
+	r := startWatcher(t, acct, NewMemState(), h)
+	r.waitEvent(t, "idle", 1, 10*time.Second)
+	var out string
+	waitFor(t, 10*time.Second, "two \"Still here\"", func() bool {
+		out = rawlogOut(t, srv)
+		return strings.Count(out, "Still here") >= 2
+	})
+	if n := r.count("idle"); n != 1 {
+		t.Errorf("IDLE issued %d times during \"Still here\"", n)
+	}
+	save(t, srv, user, "INBOX", mail("<still-spam@x>", "spam"))
+	h.waitDone(t, "<still-spam@x>", 1, 5*time.Second)
+	assertPlaces(t, srv, user, map[string]string{"<still-spam@x>": "Junk"})
+}
+
 // A server restart (case 20 variant) and a stopped watcher (mail delivered
 // meanwhile) lose nothing and judge nothing twice: the watcher reconnects
 // with backoff and catches up from the stored LastUID. Messages with a user
