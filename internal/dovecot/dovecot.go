@@ -389,11 +389,7 @@ func greetingOK(addr string) error {
 // The mail and the configuration stay (Restart uses them).
 func (s *Server) Stop() error {
 	err := s.kill()
-	if s.tmpBase {
-		// Dovecot recreates it on Restart; only the sockets live there.
-		os.RemoveAll(s.baseDir)
-		os.MkdirAll(s.baseDir, 0o755)
-	}
+	s.cleanup()
 	return err
 }
 
@@ -428,6 +424,14 @@ func (s *Server) kill() error {
 func (s *Server) Restart() error {
 	if err := s.kill(); err != nil {
 		return err
+	}
+	if s.tmpBase { // removed by Stop: only sockets live there
+		if err := os.MkdirAll(s.baseDir, 0o755); err != nil {
+			return fmt.Errorf("dovecot: %w", err)
+		}
+		if err := os.Chmod(s.baseDir, 0o755); err != nil {
+			return fmt.Errorf("dovecot: %w", err)
+		}
 	}
 	var err error
 	for range 50 { // the old listeners may take a moment to go

@@ -206,6 +206,13 @@ func TestDeepDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), strings.Repeat("d", 60), strings.Repeat("e", 60))
 	srv := dovecottest.Start(t, dovecot.Options{Dir: dir})
 	login(t, srv, dovecot.User, false)
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatalf("restart after stop: %v", err)
+	}
+	login(t, srv, dovecot.User, false)
 }
 
 func TestRequired(t *testing.T) {
