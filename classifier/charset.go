@@ -147,6 +147,43 @@ func decodeWith(enc encoding.Encoding, b []byte) string {
 	return string(out)
 }
 
+// decodeCP932 decodes Shift_JIS/CP932 like x/text, and also maps the
+// user-defined area (lead bytes 0xF0-0xF9) to private-use code points as
+// WHATWG specifies (U+E000 + pointer - 8836). That area holds the Japanese
+// carrier emoji of mobile mail, which would otherwise become U+FFFD.
+func decodeCP932(b []byte) string {
+	var out strings.Builder
+	start := 0 // start of the pending run for x/text
+	flush := func(end int) {
+		if end > start {
+			out.WriteString(decodeWith(japanese.ShiftJIS, b[start:end]))
+		}
+	}
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c >= 0xF0 && c <= 0xF9 && i+1 < len(b) && isSJISTrail(b[i+1]):
+			flush(i)
+			off := 0x40
+			if b[i+1] >= 0x80 {
+				off = 0x41
+			}
+			pointer := int(c-0xC1)*188 + int(b[i+1]) - off
+			out.WriteRune(rune(0xE000 - 8836 + pointer))
+			i += 2
+			start = i
+		case (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC):
+			i += 2 // a double-byte character (or a broken one: x/text decides)
+		default:
+			i++
+		}
+	}
+	flush(len(b))
+	return out.String()
+}
+
+func isSJISTrail(c byte) bool { return (c >= 0x40 && c <= 0x7E) || (c >= 0x80 && c <= 0xFC) }
+
 // badness scores how implausible a decoding is: replacement characters
 // (decode errors), private-use code points, half-width katakana (the tell of
 // EUC-JP read as Shift_JIS) and C1 controls all count against it.
@@ -228,7 +265,7 @@ func detectJapanese(b []byte, preferred string) (string, string) {
 		return string(b), csUTF8
 	}
 	try(csUTF8, strings.ToValidUTF8(string(b), "\uFFFD"))
-	try(csCP932, decodeWith(japanese.ShiftJIS, b))
+	try(csCP932, decodeCP932(b))
 	try(csEUCJP, decodeWith(japanese.EUCJP, b))
 	return best.text, best.name
 }
@@ -291,7 +328,12 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 			return decodeWith(charmap.Windows1252, b), csLatin1
 		}
 	}
-	out := decodeWith(enc, b)
+	var out string
+	if enc == japanese.ShiftJIS {
+		out = decodeCP932(b)
+	} else {
+		out = decodeWith(enc, b)
+	}
 	if strings.ContainsRune(out, utf8.RuneError) && utf8Errors(b) == 0 {
 		// The label cannot be right (its decoder fails) and the bytes are
 		// valid UTF-8.

@@ -107,6 +107,15 @@ func splitHeader(b []byte) ([]field, []byte) {
 		}
 		colon := bytes.IndexByte(line, ':')
 		if colon <= 0 || !validFieldName(bytes.TrimRight(line[:colon], " \t")) {
+			if curName != nil && bytes.HasSuffix(bytes.TrimRight(cur, " \t"), []byte(";")) &&
+				bytes.IndexByte(line, '=') > 0 {
+				// A parameter whose folding lost its leading white space
+				// ("Content-Type: multipart/mixed;" then "boundary=...").
+				cur = append(cur, ' ')
+				cur = append(cur, line...)
+				pos = next
+				continue
+			}
 			flush()
 			if len(fields) == 0 {
 				return nil, b
