@@ -3,6 +3,8 @@ package imapsync
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -346,4 +348,34 @@ func TestMoveVanishedUIDAnswersOK(t *testing.T) {
 			t.Errorf("the other message got flags %q", f)
 		}
 	}
+}
+
+// Without the ACL "w" right PERMANENTFLAGS shrinks to (\Deleted \Seen) and
+// keyword stores would be silently ignored: mailwarden sends none, and
+// still moves the spam.
+func TestNoKeywordsAllowed(t *testing.T) {
+	acl := filepath.Join(t.TempDir(), "global-acl")
+	if err := os.WriteFile(acl, []byte("* owner lrstipekx\n"), 0o644); err != nil { // no w(rite flags), no a(dmin)
+		t.Fatal(err)
+	}
+	srv := startServer(t, dovecot.Options{ExtraConf: "protocol imap {\n  mail_plugins = $mail_plugins acl imap_acl\n}\n" +
+		"plugin {\n  acl = vfile:" + acl + "\n}\n"})
+	acct := testAccount(srv, user)
+	h := newHandler()
+	r := startWatcher(t, acct, NewMemState(), h)
+	r.waitEvent(t, "idle", 1, 10*time.Second)
+	save(t, srv, user, "INBOX", mail("<acl-spam@x>", "spam"))
+	save(t, srv, user, "INBOX", mail("<acl-ham@x>", "ham"))
+	for _, id := range []string{"<acl-spam@x>", "<acl-ham@x>"} {
+		if o := h.waitDone(t, id, 1, 10*time.Second)[0]; o.Err != nil {
+			t.Fatalf("%s: %+v", id, o)
+		}
+	}
+	r.stop(t)
+	assertPlaces(t, srv, user, map[string]string{"<acl-spam@x>": "Junk", "<acl-ham@x>": "INBOX"})
+	in := rawlog(t, srv, nil)
+	if strings.Contains(in, "$Junk") || strings.Contains(in, "$NotJunk") {
+		t.Errorf("keyword STORE sent although PERMANENTFLAGS has no \\*")
+	}
+	assertProtocolRules(t, in)
 }
