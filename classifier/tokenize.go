@@ -311,15 +311,43 @@ func (t *tokenizer) headerTokens(f field) {
 			id = strings.Trim(id[i:], "<> ")
 		}
 		t.emitLowerN("list-id:", capToken(strings.TrimSpace(id), 60), 60)
+	case "authentication-results", "arc-authentication-results", "received-spf":
+		t.authTokens(f.name, f.value)
 	case "x-mailer", "user-agent", "x-mimeole", "x-newsreader", "organization", "x-priority",
-		"x-msmail-priority", "importance", "precedence", "x-originating-ip", "received-spf",
-		"authentication-results", "content-language", "x-mailer-version":
+		"x-msmail-priority", "importance", "precedence", "x-originating-ip",
+		"content-language", "x-mailer-version":
 		s, _ := decodeHeader(f.value)
 		t.text(f.name+":", s, false)
 	}
 	if n := len(t.spans) - start; n > maxHeaderTokens {
 		// Keep the token store from filling with one field's noise.
 		t.spans = t.spans[:start+maxHeaderTokens]
+	}
+}
+
+// authTokens keeps the verdicts of sender authentication that the
+// receiving server recorded: "auth:spf=fail", "auth:dkim=pass",
+// "auth:dmarc=fail" (Received-SPF gives "auth:spf=<first word>"). A spoofed
+// sender usually fails them.
+func (t *tokenizer) authTokens(name, v string) {
+	v = strings.ToLower(v)
+	if name == "received-spf" {
+		if f := strings.Fields(v); len(f) > 0 && isAlpha(f[0]) {
+			t.emit("auth:spf=", capToken(f[0], 16))
+		}
+		return
+	}
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == ';' || r == '(' || r == ')'
+	}) {
+		method, result, ok := strings.Cut(w, "=")
+		if !ok || !isAlpha(result) || len(result) > 16 {
+			continue
+		}
+		switch method {
+		case "spf", "dkim", "dmarc", "arc", "iprev", "auth", "sender-id", "domainkeys", "dkim-atps", "bimi":
+			t.emit("auth:", method+"="+result)
+		}
 	}
 }
 
