@@ -62,6 +62,7 @@ type Handler interface {
 	// INBOX index never has old mail judged again.
 	Known(account string, m *Message) bool
 	// Judge decides what to do with a new INBOX message (m.Raw is filled).
+	// On an error the message is left alone and Done reports the error.
 	Judge(ctx context.Context, account string, m *Message) (Action, error)
 	// Train learns from mail already on the server (first start): spam
 	// from the junk folder, ham from INBOX and the ordinary folders, with

@@ -143,6 +143,9 @@ func (w *Watcher) session(ctx context.Context) (healthy bool, err error) {
 	w.log.Info("IMAP connected", "server", s.addr, "junk", w.folders.Junk, "junk_by", w.folders.JunkBy,
 		"junk_candidates", w.folders.JunkCandidates, "move", s.caps.Has(imap.CapMove),
 		"uidplus", s.caps.Has(imap.CapUIDPlus), "idle", s.caps.Has(imap.CapIdle))
+	if w.acct.JunkFolder != "" && w.folders.JunkBy != "configured" {
+		w.log.Warn("the configured junk folder does not exist: using the detected one", "configured", w.acct.JunkFolder, "junk", w.folders.Junk)
+	}
 	if len(w.folders.JunkCandidates) > 1 {
 		w.log.Warn("several junk folders: moving only to one", "junk", w.folders.Junk, "candidates", w.folders.JunkCandidates)
 	}
