@@ -1,0 +1,131 @@
+package classifier
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func mkmail(headers, body string) []byte {
+	return []byte(strings.ReplaceAll(headers, "\n", "\r\n") + "\r\n" + body)
+}
+
+func TestSpamHeadersIgnored(t *testing.T) {
+	base := "From: a@example.com\nSubject: hello there\nContent-Type: text/plain\n"
+	plain := tokenSet(mkmail(base, "some ordinary words here\r\n"))
+	leaky := tokenSet(mkmail(base+"X-Spam-Status: Yes, score=12.3 tests=BAYES_99\nX-Spam-Flag: YES\n"+
+		"X-Spam-Level: ************\nX-Bogosity: Spam, tests=bogofilter\nX-Spam-Checker-Version: SpamAssassin\n",
+		"some ordinary words here\r\n"))
+	if !slices.Equal(plain, leaky) {
+		t.Errorf("X-Spam*/X-Bogosity headers changed the tokens:\n %q\n %q", plain, leaky)
+	}
+}
+
+func TestNFKCAndCase(t *testing.T) {
+	h := "Subject: x\nContent-Type: text/plain; charset=utf-8\n"
+	full := tokenSet(mkmail(h, "ＦＲＥＥ　ＭＯＮＥＹ ｶﾀｶﾅ\r\n"))
+	half := tokenSet(mkmail(h, "free money カタカナ\r\n"))
+	upper := tokenSet(mkmail(h, "FREE Money カタカナ\r\n"))
+	if !slices.Equal(full, half) || !slices.Equal(half, upper) {
+		t.Errorf("width or case changed tokens:\n full %q\n half %q\n upper %q", full, half, upper)
+	}
+	for _, want := range []string{"free", "money", "カタカナ", "free money"} {
+		if !slices.Contains(half, want) {
+			t.Errorf("token %q missing: %q", want, half)
+		}
+	}
+}
+
+func TestJapaneseSegmentation(t *testing.T) {
+	toks := Tokenize(mkmail("Content-Type: text/plain; charset=utf-8\n", "本日中に下記URLから受け取り手続きをしてください\r\n"))
+	// Character classes split words; kanji runs of three or more give
+	// bigrams, short kana runs are kept whole, long ones give bigrams.
+	for _, want := range []string{"本日", "日中", "下記", "url", "から", "受", "取", "手続", "きを", "して", "さい"} {
+		if !slices.Contains(toks, want) {
+			t.Errorf("token %q missing: %q", want, toks)
+		}
+	}
+	zh := Tokenize(mkmail("Content-Type: text/plain; charset=utf-8\n", "免费发票代开\r\n"))
+	for _, want := range []string{"免费", "费发", "发票", "票代", "代开"} {
+		if !slices.Contains(zh, want) {
+			t.Errorf("Chinese bigram %q missing: %q", want, zh)
+		}
+	}
+}
+
+func TestHTMLTokens(t *testing.T) {
+	body := `<html><head><style>.x{color:red} hiddenstyle</style><script>var hiddenscript=1;</script></head>` +
+		`<body><p>Caf&eacute; &amp; vi<!-- junk -->agra</p><a href="http://Login.Bank-Example.co.jp/path?x=1">click</a>` +
+		`<img src="https://img.example.net/a.gif" alt="alt words"></body></html>`
+	toks := Tokenize(mkmail("Content-Type: text/html; charset=utf-8\n", body))
+	for _, want := range []string{"café", "viagra", "click", "url:login.bank-example.co.jp", "url:bank-example.co.jp",
+		"url:img.example.net", "html:img", "alt", "words"} {
+		if !slices.Contains(toks, want) {
+			t.Errorf("token %q missing: %q", want, toks)
+		}
+	}
+	for _, bad := range []string{"hiddenstyle", "hiddenscript", "junk", "color"} {
+		if slices.Contains(toks, bad) {
+			t.Errorf("token %q should not be there (script/style/comment)", bad)
+		}
+	}
+}
+
+func TestTokenLimits(t *testing.T) {
+	long := strings.Repeat("x", 200)
+	toks := Tokenize(mkmail("Content-Type: text/plain\n", "short "+long+"\r\n"))
+	for _, tok := range toks {
+		if len(tok) > 80 {
+			t.Errorf("token of %d bytes", len(tok))
+		}
+	}
+	if !slices.Contains(toks, "skip:x:200") {
+		t.Errorf("long word: want a skip token, got %q", toks)
+	}
+	many := strings.Repeat("w", 1) + strings.Repeat(" word", 1)
+	for i := range 30000 {
+		many += " w" + itoa(i)
+	}
+	if n := len(Tokenize(mkmail("Content-Type: text/plain\n", many))); n > MaxTokens {
+		t.Errorf("%d tokens, want at most %d", n, MaxTokens)
+	}
+}
+
+func TestTokenizeDistinct(t *testing.T) {
+	toks := Tokenize(mkmail("Subject: spam spam spam\n", "spam spam spam spam\r\n"))
+	seen := map[string]bool{}
+	for _, tok := range toks {
+		if seen[tok] {
+			t.Errorf("token %q twice", tok)
+		}
+		seen[tok] = true
+	}
+	if !seen["spam"] || !seen["subject:spam"] || !seen["spam spam"] {
+		t.Errorf("tokens %q", toks)
+	}
+}
+
+func TestDecodeHeaderVariants(t *testing.T) {
+	for in, want := range map[string]string{
+		"=?utf-8?q?caf=C3=A9_au_lait?=":     "café au lait",
+		"=?UTF-8?B?44GC?= =?UTF-8?B?44GE?=": "あい",
+		"plain =?utf-8?b?44GC?= text":       "plain あ text",
+		"=?iso-8859-1?q?na=EFve?=":          "naïve",
+		"=?shift_jis?B?gqCCog==?=":          "あい",
+		"=?euc-jp?B?pKKkpA==?=":             "あい",
+		"=?gb2312?B?w+K30Q==?=":             "免费",
+		"=?koi8-r?B?8NLJ18XU?=":             "Привет",
+		"=?broken":                          "=?broken",
+		"=?utf-8?x?nope?=":                  "=?utf-8?x?nope?=",
+		"\x1b$B$\"$$\x1b(B":                 "あい",
+		"=?big5?B?pKSk5Q==?=":               "中文",
+		"=?windows-1251?B?z/Do4uXy?=":       "Привет",
+		"=?utf-8*ja?B?44GC?=":               "あ",
+		"=?ISO-2022-JP?B?GyRCJCIbKEI=?==?ISO-2022-JP?B?GyRCJCQbKEI=?=": "あい",
+	} {
+		got, _ := decodeHeader(in)
+		if got != want {
+			t.Errorf("decodeHeader(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
