@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -123,23 +124,28 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 // Save writes new training to the token store and only then records it in
 // the training ledger, so a crash never leaves the ledger claiming training
-// the token store lost.
+// the token store lost. Judging goes on while the file is written.
 func (d *Daemon) Save() error {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if len(d.unsaved) == 0 {
+	batch := maps.Clone(d.unsaved)
+	d.mu.Unlock()
+	if len(batch) == 0 {
 		return nil
 	}
 	if err := d.model.Save(); err != nil {
 		return err
 	}
-	for id, class := range d.unsaved {
-		if err := d.st.SetTrained(id, class); err != nil {
-			return err
+	if err := d.st.SetTrained(batch); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	for id, class := range batch {
+		if d.unsaved[id] == class {
+			delete(d.unsaved, id)
 		}
 	}
-	d.log.Info("token store saved", "new_trained", len(d.unsaved))
-	clear(d.unsaved)
+	d.mu.Unlock()
+	d.log.Info("token store saved", "new_trained", len(batch))
 	return nil
 }
 

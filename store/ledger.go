@@ -46,15 +46,23 @@ func (s *Store) Trained(identity string) (string, error) {
 	return class, nil
 }
 
-// SetTrained records that a message was trained as class ("spam" or "ham");
-// "" removes the record.
-func (s *Store) SetTrained(identity, class string) error {
+// SetTrained records, in one transaction, the class each message identity
+// was trained as ("spam" or "ham"); "" removes the record.
+func (s *Store) SetTrained(batch map[string]string) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketTrained)
-		if class == "" {
-			return b.Delete([]byte(identity))
+		for identity, class := range batch {
+			var err error
+			if class == "" {
+				err = b.Delete([]byte(identity))
+			} else {
+				err = b.Put([]byte(identity), []byte(class))
+			}
+			if err != nil {
+				return err
+			}
 		}
-		return b.Put([]byte(identity), []byte(class))
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("write training ledger: %w", err)

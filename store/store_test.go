@@ -74,9 +74,8 @@ func TestRecordWritesLogAndLedger(t *testing.T) {
 	if len(acts) != 2 || acts[0].Action != "failed" || acts[1].Action != "mark-ham" {
 		t.Fatalf("last two actions, oldest first: %+v", acts)
 	}
-	s.SetTrained("m1", "spam")
-	s.SetTrained("m2", "ham")
-	s.SetTrained("m2", "spam")
+	s.SetTrained(map[string]string{"m1": "spam", "m2": "ham", "m3": "ham"})
+	s.SetTrained(map[string]string{"m2": "spam", "m3": ""})
 	if sp, h, _ := s.TrainedCount(); sp != 2 || h != 0 {
 		t.Fatalf("trained %d spam %d ham", sp, h)
 	}
