@@ -284,6 +284,9 @@ func (t *tokenizer) headerTokens(f field) {
 	case "subject":
 		s, _ := decodeHeader(f.value)
 		t.text("subject:", s, false)
+		// The subject's words also count as text: a short message says
+		// most of what it says there.
+		t.text("", s, false)
 	case "from", "to", "cc", "reply-to", "sender", "return-path", "errors-to", "delivered-to", "x-original-to":
 		s, _ := decodeHeader(f.value)
 		t.addressTokens(f.name, s)
@@ -666,7 +669,12 @@ func (t *tokenizer) chunk(prefix, c string, body bool) {
 		t.emitLowerN(prefix+"email:", capToken(d, 60), 60)
 		c = c[:at]
 	}
-	// Split into words (letters, digits and inner joiners) and CJK runs.
+	t.chunkWords(prefix, c)
+}
+
+// chunkWords splits a chunk into words (letters, digits and inner joiners)
+// and CJK runs.
+func (t *tokenizer) chunkWords(prefix, c string) {
 	start := -1
 	cls := clsNone
 	for i := 0; i <= len(c); {
