@@ -1,0 +1,176 @@
+package localapi
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"syscall"
+
+	"github.com/mailwarden/mailwarden/store"
+)
+
+// ErrNotRunning means nothing listens on the socket: the daemon is not
+// running (start it with `mailwarden run`, or the service).
+var ErrNotRunning = errors.New("the mailwarden daemon is not running")
+
+// Client talks to a running daemon. The CLI and the tray both use it.
+type Client struct {
+	Path string // the socket
+	hc   *http.Client
+}
+
+// NewClient returns a client of the daemon listening at socketPath.
+func NewClient(socketPath string) *Client {
+	return &Client{Path: socketPath, hc: &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", socketPath)
+		},
+	}}}
+}
+
+// APIError is an error answer from the daemon.
+type APIError struct {
+	Status int
+	Msg    string
+}
+
+func (e *APIError) Error() string { return e.Msg }
+
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, out any) error {
+	u := "http://mailwarden" + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return c.dialErr(err)
+	}
+	defer resp.Body.Close()
+	return decode(resp, out)
+}
+
+func (c *Client) dialErr(err error) error {
+	if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("%w (no daemon at %s): start it with `mailwarden run`", ErrNotRunning, c.Path)
+	}
+	if errors.Is(err, syscall.EACCES) {
+		return fmt.Errorf("the daemon's socket %s belongs to another user: %w", c.Path, err)
+	}
+	return fmt.Errorf("talk to the daemon at %s: %w", c.Path, err)
+}
+
+func decode(resp *http.Response, out any) error {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return fmt.Errorf("read the daemon's answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		if json.Unmarshal(body, &e) != nil || e.Error == "" {
+			e.Error = fmt.Sprintf("the daemon answered %s", resp.Status)
+		}
+		return &APIError{Status: resp.StatusCode, Msg: e.Error}
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("decode the daemon's answer: %w", err)
+	}
+	return nil
+}
+
+// Status returns the daemon's status.
+func (c *Client) Status(ctx context.Context) (Status, error) {
+	var s Status
+	return s, c.do(ctx, "GET", "/v0/status", nil, &s)
+}
+
+// Actions returns the newest limit actions, oldest first.
+func (c *Client) Actions(ctx context.Context, limit int) ([]store.Action, error) {
+	var a []store.Action
+	return a, c.do(ctx, "GET", "/v0/actions", url.Values{"limit": {strconv.Itoa(limit)}}, &a)
+}
+
+// NotJunk undoes the move recorded as action seq: the message goes back
+// to INBOX and is learned as ham.
+func (c *Client) NotJunk(ctx context.Context, seq uint64) (store.Action, error) {
+	var a store.Action
+	return a, c.do(ctx, "POST", "/v0/notjunk", url.Values{"seq": {strconv.FormatUint(seq, 10)}}, &a)
+}
+
+// SyncNow asks the daemon to check an account ("" = all) now.
+func (c *Client) SyncNow(ctx context.Context, account string) error {
+	var q url.Values
+	if account != "" {
+		q = url.Values{"account": {account}}
+	}
+	return c.do(ctx, "POST", "/v0/sync", q, nil)
+}
+
+// SetPaused pauses or resumes filtering.
+func (c *Client) SetPaused(ctx context.Context, paused bool) error {
+	p := "/v0/resume"
+	if paused {
+		p = "/v0/pause"
+	}
+	return c.do(ctx, "POST", p, nil, nil)
+}
+
+// Reload makes the daemon re-read its config file.
+func (c *Client) Reload(ctx context.Context) error { return c.do(ctx, "POST", "/v0/reload", nil, nil) }
+
+// Quota returns every account's storage report.
+func (c *Client) Quota(ctx context.Context) ([]QuotaReport, error) {
+	var q []QuotaReport
+	return q, c.do(ctx, "GET", "/v0/quota", nil, &q)
+}
+
+// Events calls fn for each event until ctx is done, fn returns false, or
+// the stream ends (the daemon stopped: the error says so).
+func (c *Client) Events(ctx context.Context, fn func(Event) bool) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://mailwarden/v0/events", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return c.dialErr(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return decode(resp, nil)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var ev Event
+		if err := json.Unmarshal(line, &ev); err != nil {
+			return fmt.Errorf("decode event: %w", err)
+		}
+		if !fn(ev) {
+			return nil
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return fmt.Errorf("event stream ended: %w", ErrNotRunning)
+}

@@ -1,0 +1,233 @@
+package localapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mailwarden/mailwarden/store"
+)
+
+// fakeBackend records calls and serves canned data.
+type fakeBackend struct {
+	mu     sync.Mutex
+	paused bool
+	synced []string
+	subs   []chan Event
+}
+
+func (f *fakeBackend) Status() Status {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return Status{PID: 42, Paused: f.paused, Accounts: []AccountStatus{{Name: "work", State: StateOnline}}}
+}
+func (f *fakeBackend) Actions(limit int) ([]store.Action, error) {
+	return []store.Action{{Seq: 7, Action: "move-to-junk", Score: 0.99}}[:min(limit, 1)], nil
+}
+func (f *fakeBackend) NotJunk(ctx context.Context, seq uint64) (store.Action, error) {
+	if seq != 7 {
+		return store.Action{}, ErrNotFound
+	}
+	return store.Action{Seq: 8, Action: "not-junk"}, nil
+}
+func (f *fakeBackend) SyncNow(account string) error {
+	if account == "nope" {
+		return errors.Join(ErrNotFound, errors.New(`no account "nope"`))
+	}
+	f.mu.Lock()
+	f.synced = append(f.synced, account)
+	f.mu.Unlock()
+	return nil
+}
+func (f *fakeBackend) SetPaused(p bool) { f.mu.Lock(); f.paused = p; f.mu.Unlock() }
+func (f *fakeBackend) Reload() error    { return errors.New("config.toml:3: bad") }
+func (f *fakeBackend) Quota(ctx context.Context) ([]QuotaReport, error) {
+	return []QuotaReport{{Account: "work", Used: 80, Limit: 100, Level: "warn"}}, nil
+}
+func (f *fakeBackend) Subscribe() (<-chan Event, func()) {
+	ch := make(chan Event, 8)
+	f.mu.Lock()
+	f.subs = append(f.subs, ch)
+	f.mu.Unlock()
+	return ch, func() {}
+}
+func (f *fakeBackend) publish(e Event) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.subs {
+		s <- e
+	}
+}
+
+func serve(t *testing.T, b Backend) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "mwapi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	path := filepath.Join(dir, "run", "mailwarden.sock")
+	ln, err := Listen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewServer(b, nil)
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Shutdown(context.Background()) })
+	return path
+}
+
+func TestClientAgainstServer(t *testing.T) {
+	b := &fakeBackend{}
+	path := serve(t, b)
+	c := NewClient(path)
+	ctx := context.Background()
+
+	st, err := c.Status(ctx)
+	if err != nil || st.PID != 42 || st.Accounts[0].State != StateOnline {
+		t.Fatalf("status: %+v %v", st, err)
+	}
+	if err := c.SetPaused(ctx, true); err != nil || !b.Status().Paused {
+		t.Fatalf("pause: %v", err)
+	}
+	acts, err := c.Actions(ctx, 5)
+	if err != nil || len(acts) != 1 || acts[0].Seq != 7 {
+		t.Fatalf("actions: %+v %v", acts, err)
+	}
+	if a, err := c.NotJunk(ctx, 7); err != nil || a.Action != "not-junk" {
+		t.Fatalf("notjunk: %+v %v", a, err)
+	}
+	var apiErr *APIError
+	if _, err := c.NotJunk(ctx, 99); !errors.As(err, &apiErr) || apiErr.Status != 404 {
+		t.Fatalf("notjunk of an unknown action: %v", err)
+	}
+	if err := c.SyncNow(ctx, "nope"); err == nil || !strings.Contains(err.Error(), `no account "nope"`) {
+		t.Fatalf("sync of an unknown account: %v", err)
+	}
+	if err := c.Reload(ctx); err == nil || !strings.Contains(err.Error(), "config.toml:3") {
+		t.Fatalf("reload error not passed through: %v", err)
+	}
+	if q, err := c.Quota(ctx); err != nil || q[0].Level != "warn" {
+		t.Fatalf("quota: %+v %v", q, err)
+	}
+
+	// Events arrive in order on the stream.
+	got := make(chan Event, 4)
+	ectx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go c.Events(ectx, func(e Event) bool { got <- e; return true })
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b.mu.Lock()
+		n := len(b.subs)
+		b.mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	b.publish(Event{Kind: EventNotice, Message: "one"})
+	b.publish(Event{Kind: EventState, Account: "work"})
+	for _, want := range []EventKind{EventNotice, EventState} {
+		select {
+		case e := <-got:
+			if e.Kind != want {
+				t.Fatalf("event %v, want %v", e.Kind, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %v event", want)
+		}
+	}
+}
+
+func TestClientSaysDaemonNotRunning(t *testing.T) {
+	c := NewClient(filepath.Join(t.TempDir(), "none.sock"))
+	_, err := c.Status(context.Background())
+	if !errors.Is(err, ErrNotRunning) || !strings.Contains(err.Error(), "mailwarden run") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestSocketIsPrivate(t *testing.T) {
+	path := serve(t, &fakeBackend{})
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("socket mode %v, want 0600", fi.Mode().Perm())
+	}
+	di, _ := os.Stat(filepath.Dir(path))
+	if di.Mode().Perm() != 0o700 {
+		t.Errorf("socket directory mode %v, want 0700", di.Mode().Perm())
+	}
+	if _, err := Listen(path); err == nil || !strings.Contains(err.Error(), "already listening") {
+		t.Errorf("a second daemon on the same socket: %v", err)
+	}
+}
+
+// The helper process for TestSocketRefusesOtherUser: it connects as
+// another user and prints what it got.
+func TestMain(m *testing.M) {
+	if p := os.Getenv("MW_LOCALAPI_PROBE"); p != "" {
+		c, err := net.Dial("unix", p)
+		if err != nil {
+			os.Stdout.WriteString("dial: " + err.Error())
+			os.Exit(0)
+		}
+		c.Write([]byte("GET /v0/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		b, _ := io.ReadAll(c)
+		os.Stdout.Write(b)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// Even with the socket's file modes opened up, a connection from another
+// user is refused by its peer credentials.
+func TestSocketRefusesOtherUser(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to act as another user (CI runs as root)")
+	}
+	path := serve(t, &fakeBackend{})
+	os.Chmod(filepath.Dir(path), 0o755)
+	os.Chmod(filepath.Dir(filepath.Dir(path)), 0o755)
+	os.Chmod(path, 0o666)
+	// The test binary may sit in a private directory: copy it where the
+	// other user can run it.
+	exe, _ := os.Executable()
+	bin := filepath.Join(filepath.Dir(filepath.Dir(path)), "probe")
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(uid uint32) string {
+		cmd := exec.Command(bin)
+		cmd.Env = append(os.Environ(), "MW_LOCALAPI_PROBE="+path)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: 65534}}
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("probe as uid %d: %v", uid, err)
+		}
+		return string(out)
+	}
+	if out := run(65534); !strings.Contains(out, "403 Forbidden") || strings.Contains(out, `"pid"`) {
+		t.Errorf("another user got: %q", out)
+	}
+	if out := run(0); !strings.Contains(out, `"pid":42`) {
+		t.Errorf("the owner got: %q", out)
+	}
+}

@@ -1,0 +1,91 @@
+package localapi
+
+import (
+	"time"
+
+	"github.com/mailwarden/mailwarden/store"
+)
+
+// AccountState is what an account's supervisor is doing, in words a script
+// can match and the tray can translate.
+type AccountState string
+
+// The states of an account.
+const (
+	StateStarting    AccountState = "starting"     // connecting for the first time
+	StateTraining    AccountState = "training"     // first-start scan of existing mail
+	StateOnline      AccountState = "online"       // watching INBOX
+	StateOffline     AccountState = "offline"      // server unreachable or connection lost; retrying with backoff
+	StateAuthFailed  AccountState = "auth-failed"  // the server refused the password; retrying slowly
+	StateTLSError    AccountState = "tls-error"    // the certificate does not verify; retrying slowly
+	StateConfigError AccountState = "config-error" // the account cannot start (missing password, bad setting)
+	StatePaused      AccountState = "paused"       // filtering paused by the user
+)
+
+// AccountStatus is one account as the daemon sees it.
+type AccountStatus struct {
+	Name      string       `json:"name"`
+	State     AccountState `json:"state"`
+	Error     string       `json:"error,omitempty"` // the last error, with its fix
+	Since     time.Time    `json:"since"`           // when State was entered
+	NextRetry time.Time    `json:"next_retry,omitempty"`
+	DryRun    bool         `json:"dry_run,omitempty"`
+	Moved     int          `json:"moved"` // moved to Junk since the daemon started
+	Judged    int          `json:"judged"`
+}
+
+// Status is the daemon as a whole.
+type Status struct {
+	PID      int             `json:"pid"`
+	Started  time.Time       `json:"started"`
+	Paused   bool            `json:"paused"`
+	Config   string          `json:"config"`
+	Store    string          `json:"store"`
+	Spam     uint32          `json:"trained_spam"`
+	Ham      uint32          `json:"trained_ham"`
+	Accounts []AccountStatus `json:"accounts"`
+	// Warnings are standing problems the user should know of, e.g. a
+	// password kept in a file because there is no keyring.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// QuotaReport is an account's storage: see the quota package for the policy.
+type QuotaReport struct {
+	Account   string        `json:"account"`
+	Used      int64         `json:"used"`
+	Limit     int64         `json:"limit"`
+	Estimated bool          `json:"estimated"`
+	Level     string        `json:"level"`
+	FullIn    time.Duration `json:"full_in,omitempty"`
+	Folders   []FolderSize  `json:"folders,omitempty"`
+	Error     string        `json:"error,omitempty"`
+}
+
+// FolderSize is one folder's share of the quota.
+type FolderSize struct {
+	Name     string `json:"name"`
+	Messages int    `json:"messages"`
+	Size     int64  `json:"size"`
+}
+
+// EventKind says what an Event carries.
+type EventKind string
+
+// Event kinds.
+const (
+	EventAction EventKind = "action" // a message was judged or moved: Action
+	EventState  EventKind = "state"  // an account changed state: Account
+	EventQuota  EventKind = "quota"  // a quota level was crossed: Quota
+	EventNotice EventKind = "notice" // something the user should see: Message
+)
+
+// Event is one entry of the event stream.
+type Event struct {
+	Time    time.Time      `json:"time"`
+	Kind    EventKind      `json:"kind"`
+	Account string         `json:"account,omitempty"`
+	Action  *store.Action  `json:"action,omitempty"`
+	State   *AccountStatus `json:"state,omitempty"`
+	Quota   *QuotaReport   `json:"quota,omitempty"`
+	Message string         `json:"message,omitempty"`
+}
