@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -79,7 +80,7 @@ func TestDialErrors(t *testing.T) {
 	t.Log(err)
 
 	start := time.Now()
-	err = NewWatcher(bad, NewMemState(), newHandler(), nil).Run(ctx)
+	err = NewWatcher(bad, NewMemState(), newHandler(), slog.New(slog.NewTextHandler(testWriter{t}, nil))).Run(ctx)
 	if !errors.Is(err, ErrAuth) || time.Since(start) > 5*time.Second {
 		t.Fatalf("Run with a wrong password: %v after %v", err, time.Since(start))
 	}

@@ -228,6 +228,7 @@ func startWatcher(t *testing.T, acct Account, st StateStore, h Handler, tweak ..
 	log := slog.New(slog.NewTextHandler(io.MultiWriter(logw, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	r.w = NewWatcher(acct, st, h, log)
 	r.w.backoffMin, r.w.backoffMax, r.w.retryMin, r.w.retryMax = 20*time.Millisecond, 200*time.Millisecond, 100*time.Millisecond, time.Second
+	r.w.settle = 300 * time.Millisecond
 	r.w.event = func(e string) {
 		r.mu.Lock()
 		r.events = append(r.events, e)

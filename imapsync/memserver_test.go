@@ -31,6 +31,7 @@ func memServer(t *testing.T, caps imap.CapSet, mailboxes ...string) (*imapmemser
 		},
 		Caps:         caps,
 		InsecureAuth: true,
+		Logger:       testLogger{t},
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -42,6 +43,14 @@ func memServer(t *testing.T, caps imap.CapSet, mailboxes ...string) (*imapmemser
 		Name: "mem", Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, TLS: TLSNone, AllowPlaintext: true,
 		Username: "mem", Password: "pw", PollInterval: 100 * time.Millisecond,
 	}
+}
+
+// testLogger sends the in-memory server's complaints to t.Log.
+type testLogger struct{ t *testing.T }
+
+func (l testLogger) Printf(format string, args ...any) {
+	defer func() { recover() }() // after the test ended
+	l.t.Logf("imapserver: "+format, args...)
 }
 
 type literal struct{ *bytes.Reader }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -21,6 +22,15 @@ func (w *Watcher) resolvePending(ctx context.Context, s *Session) error {
 		return err
 	}
 	for _, p := range pending {
+		// The old connection's last command may still be running on the
+		// server: give it time to finish before looking.
+		if wait := w.settle - time.Since(p.Started); wait > 0 {
+			w.log.Info("waiting for the server to finish the interrupted move", "uid", p.UID, "message_id", p.MessageID, "for", wait.Round(time.Millisecond))
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+		}
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -23,6 +23,10 @@ const (
 	// shutdownGrace: after ctx is done, a command still running gets this
 	// long before the connection is closed under it.
 	shutdownGrace = 3 * time.Second
+	// pendingSettle: a move cut off less than this long ago is looked up
+	// only after this time, so that the server has finished the command
+	// the old connection sent (else a second COPY could duplicate it).
+	pendingSettle = 5 * time.Second
 )
 
 // Watcher watches the INBOX of one account: it connects, runs the
@@ -44,7 +48,7 @@ type Watcher struct {
 	attempts map[string]int        // failures so far, by retryKey
 
 	// Timing, shortened by tests.
-	backoffMin, backoffMax, healthyAfter, retryMin, retryMax time.Duration
+	backoffMin, backoffMax, healthyAfter, retryMin, retryMax, settle time.Duration
 	// Test hooks: beforeMove runs between the header fetch and the move;
 	// event reports progress ("watching", "idle", "poll", "synced").
 	beforeMove func(*Message)
@@ -65,7 +69,7 @@ func NewWatcher(acct Account, st StateStore, h Handler, log *slog.Logger) *Watch
 	return &Watcher{
 		acct: acct.withDefaults(), st: st, h: h, log: log, syncNow: make(chan struct{}, 1),
 		backoffMin: backoffMin, backoffMax: backoffMax, healthyAfter: healthyAfter,
-		retryMin: retryMin, retryMax: retryMax,
+		retryMin: retryMin, retryMax: retryMax, settle: pendingSettle,
 	}
 }
 
