@@ -619,27 +619,33 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 	i := 0
 	for i < len(s) && !t.full() {
 		// Skip separators.
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if isSep(r) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiSep[c] {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[i:]); isSep(r) {
 			i += size
 			continue
 		}
 		// A chunk is a maximal run of non-separators.
-		j := i + size
+		j, high := i, false
 		for j < len(s) {
-			r, size = rune(s[j]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(s[j:])
+			if c := s[j]; c < utf8.RuneSelf {
+				if asciiSep[c] {
+					break
+				}
+				j++
+				continue
 			}
+			r, size := utf8.DecodeRuneInString(s[j:])
 			if isSep(r) {
 				break
 			}
+			high = true
 			j += size
 		}
-		t.chunk(prefix, s[i:j], body)
+		t.chunk(prefix, s[i:j], body, high)
 		i = j
 	}
 }
@@ -655,7 +661,7 @@ func isASCII(s string) bool {
 
 // chunk tokenizes one run of non-separator text: a URL, an e-mail address,
 // or words and CJK segments.
-func (t *tokenizer) chunk(prefix, c string, body bool) {
+func (t *tokenizer) chunk(prefix, c string, body, high bool) {
 	if body && len(c) > 4 {
 		if hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.") {
 			for _, u := range appendURLTokens(nil, c) {
@@ -669,7 +675,48 @@ func (t *tokenizer) chunk(prefix, c string, body bool) {
 		t.emitLowerN(prefix+"email:", capToken(d, 60), 60)
 		c = c[:at]
 	}
+	if !high {
+		t.asciiWords(prefix, c)
+		return
+	}
 	t.chunkWords(prefix, c)
+}
+
+// Byte classes of the ASCII fast path.
+const (
+	bOther = iota // ends a word (and is not part of one)
+	bWord         // letter or digit
+	bJoin         // allowed inside a word: . - ' _ $
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		b := byte(c)
+		switch {
+		case isASCIILetter(b) || ('0' <= b && b <= '9'):
+			t[c] = bWord
+		case b == '.' || b == '-' || b == '\'' || b == '_' || b == '$':
+			t[c] = bJoin
+		}
+	}
+	return t
+}()
+
+// asciiWords is chunkWords for a chunk of ASCII text: words are runs of
+// letters, digits and joiners.
+func (t *tokenizer) asciiWords(prefix, c string) {
+	for i := 0; i < len(c); {
+		if asciiClass[c[i]] == bOther {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(c) && asciiClass[c[j]] != bOther {
+			j++
+		}
+		t.word(prefix, c[i:j])
+		i = j
+	}
 }
 
 // chunkWords splits a chunk into words (letters, digits and inner joiners)
@@ -745,34 +792,7 @@ func runeClass(r rune) int {
 func (t *tokenizer) segment(prefix, s string, cls int) {
 	switch cls {
 	case clsWord:
-		w := trimJoiners(s)
-		if len(w) < 3 {
-			if len(w) == 2 && !isASCII(w) {
-				t.emitLower(prefix, w) // a two-byte letter is one non-Latin letter
-			}
-			return
-		}
-		n0 := len(t.spans)
-		t.emitLower(prefix, w)
-		if t.pairs && len(t.spans) > n0 {
-			last := t.spans[len(t.spans)-1]
-			if t.prev.n > 0 && !t.full() {
-				off := len(t.arena)
-				t.arena = append(t.arena, t.arena[t.prev.off:t.prev.off+t.prev.n]...)
-				t.arena = append(t.arena, ' ')
-				t.arena = append(t.arena, t.arena[last.off:last.off+last.n]...)
-				t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
-			}
-			t.prev = last
-		}
-		// Also the parts of dotted or hyphenated compounds.
-		if hasInnerJoiner(w) && len(w) <= MaxTokenBytes {
-			for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
-				if len(part) >= 3 && len(part) < len(w) {
-					t.emitLower(prefix, part)
-				}
-			}
-		}
+		t.word(prefix, s)
 	case clsHan:
 		n := utf8.RuneCountInString(s)
 		if n <= 2 {
@@ -802,6 +822,74 @@ func (t *tokenizer) segment(prefix, s string, cls int) {
 		}
 		t.bigrams(prefix, s)
 	}
+}
+
+// word emits one word (a run of letters, digits and joiners): the word
+// lower-cased, its pair with the previous body word, and the parts of a
+// dotted or hyphenated compound.
+func (t *tokenizer) word(prefix, s string) {
+	w := trimJoiners(s)
+	if len(w) < 3 {
+		if len(w) == 2 && !isASCII(w) {
+			t.emitWord(prefix, w) // a two-byte letter is one non-Latin letter
+		}
+		return
+	}
+	n0 := len(t.spans)
+	t.emitWord(prefix, w)
+	if t.pairs && len(t.spans) > n0 {
+		last := t.spans[len(t.spans)-1]
+		if t.prev.n > 0 && !t.full() {
+			off := len(t.arena)
+			t.arena = append(t.arena, t.arena[t.prev.off:t.prev.off+t.prev.n]...)
+			t.arena = append(t.arena, ' ')
+			t.arena = append(t.arena, t.arena[last.off:last.off+last.n]...)
+			t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+		}
+		t.prev = last
+	}
+	// Also the parts of dotted or hyphenated compounds.
+	if len(w) <= MaxTokenBytes && hasInnerJoiner(w) {
+		start := 0
+		for i := 0; i <= len(w); i++ {
+			if i < len(w) && w[i] != '.' && w[i] != '-' && w[i] != '_' {
+				continue
+			}
+			if part := w[start:i]; len(part) >= 3 && len(part) < len(w) {
+				t.emitWord(prefix, part)
+			}
+			start = i + 1
+		}
+	}
+}
+
+// emitWord adds prefix+lower(w) for a word cut from normalised text, which
+// holds no control characters or U+FFFD (they are separators), so unlike
+// emit it needs no validation.
+func (t *tokenizer) emitWord(prefix, w string) {
+	if t.full() {
+		return
+	}
+	if len(w) > MaxTokenBytes {
+		t.emitLower(prefix, w) // the skip token
+		return
+	}
+	off := len(t.arena)
+	t.arena = append(t.arena, prefix...)
+	if isASCII(w) {
+		n := len(t.arena)
+		t.arena = append(t.arena, w...)
+		for k := n; k < len(t.arena); k++ {
+			if c := t.arena[k]; 'A' <= c && c <= 'Z' {
+				t.arena[k] = c + 'a' - 'A'
+			}
+		}
+	} else {
+		for _, r := range w {
+			t.arena = utf8.AppendRune(t.arena, unicode.ToLower(r))
+		}
+	}
+	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
 }
 
 // trimJoiners trims the punctuation allowed inside words from both ends
