@@ -3,6 +3,7 @@ package classifier
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // Classify scores msg (raw RFC 822 bytes) against the model.
@@ -41,7 +42,13 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	o := m.opts
 	res := Result{Tokens: len(hs)}
-	clues := make([]clue, 0, 64)
+	buf := cluePool.Get().(*[]clue)
+	defer func() {
+		if cap(*buf) <= 1<<16 {
+			cluePool.Put(buf)
+		}
+	}()
+	clues := (*buf)[:0]
 
 	m.mu.RLock()
 	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
@@ -61,6 +68,7 @@ func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	}
 	m.mu.RUnlock()
 
+	*buf = clues // keep the grown buffer
 	if len(clues) > o.MaxClues {
 		clues = mostExtreme(clues, o.MaxClues)
 	}
@@ -87,6 +95,9 @@ func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	return res
 }
 
+// cluePool holds clue buffers: a message has hundreds of clues.
+var cluePool = sync.Pool{New: func() any { b := make([]clue, 0, 256); return &b }}
+
 // mostExtreme keeps the k clues farthest from 0.5, in linear time: a
 // histogram of deviations finds the cut, then clues above it are kept in
 // message order, and clues at the cut fill what is left. Sorting hundreds
@@ -105,7 +116,7 @@ func mostExtreme(clues []clue, k int) []clue {
 		}
 		above += int(hist[cut])
 	}
-	out := make([]clue, 0, k)
+	out := clues[:0] // in place: writes never overtake reads
 	room := k - above
 	for _, c := range clues {
 		b := bin(c.dev)

@@ -1,7 +1,6 @@
 package classifier
 
 import (
-	"net/mail"
 	"strings"
 	"sync"
 	"unicode"
@@ -457,10 +456,12 @@ func (t *tokenizer) receivedTokens(v string) {
 	}
 }
 
-// dateTokens notes an unparseable or impossible Date and the time zone.
+// dateTokens notes an unparseable or impossible Date ("date:invalid") and
+// the time zone ("date:tz:+0900"). The check is a light RFC 5322 parse
+// (day, month name, year 1970-2200, hh:mm[:ss] in range); it never fails
+// and never allocates for a good date.
 func (t *tokenizer) dateTokens(v string) {
-	d, err := mail.ParseDate(v)
-	if err != nil || d.Year() < 1970 || d.Year() > 2200 {
+	if !plausibleDate(v) {
 		t.emit("", "date:invalid")
 		return
 	}
@@ -471,6 +472,76 @@ func (t *tokenizer) dateTokens(v string) {
 			t.emit("date:tz:", tz)
 		}
 	}
+}
+
+// plausibleDate reports whether v looks like "[Mon,] 2 Jan 2006 15:04[:05] zone".
+func plausibleDate(v string) bool {
+	v = strings.TrimSpace(v)
+	if i := strings.IndexByte(v, ','); i >= 0 {
+		v = v[i+1:]
+	}
+	var f [5]string
+	n := 0
+	for _, w := range strings.Fields(v) {
+		if n == len(f) {
+			break
+		}
+		f[n] = w
+		n++
+	}
+	if n < 4 {
+		return false
+	}
+	day, ok := atoiSmall(f[0])
+	if !ok || day < 1 || day > 31 {
+		return false
+	}
+	if !strings.Contains("jan feb mar apr may jun jul aug sep oct nov dec", strings.ToLower(f[1])) || len(f[1]) != 3 {
+		return false
+	}
+	year, ok := atoiSmall(f[2])
+	if !ok || year < 1970 || year > 2200 {
+		return false
+	}
+	hms := strings.Split(f[3], ":")
+	if len(hms) < 2 || len(hms) > 3 {
+		return false
+	}
+	for i, limit := range []int{23, 59, 60} {
+		if i >= len(hms) {
+			break
+		}
+		x, ok := atoiSmall(hms[i])
+		if !ok || x > limit || len(hms[i]) != 2 {
+			return false
+		}
+	}
+	if n == 5 {
+		if z := f[4]; (z[0] == '+' || z[0] == '-') && (len(z) != 5 || z[3] > '5') {
+			return false
+		} else if z[0] == '+' || z[0] == '-' {
+			if h, ok := atoiSmall(z[1:3]); !ok || h > 14 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// atoiSmall parses up to 9 decimal digits.
+func atoiSmall(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 func isIPv4(s string) bool {

@@ -129,3 +129,24 @@ func TestDecodeHeaderVariants(t *testing.T) {
 		}
 	}
 }
+
+func TestPlausibleDate(t *testing.T) {
+	for v, want := range map[string]bool{
+		"Mon, 16 Sep 2024 10:15:00 +0900":  true,
+		"16 Sep 2024 10:15 -0500":          true,
+		"Thu, 13 Dec 2001 15:30:00 GMT":    true,
+		"Mon, 16 Sep 99999 10:15:00 +0900": false,
+		"Mon, 16 Sep 9999999999 10:15:00":  false,
+		"Thu, 13 Dec 101 15:30 WET":        false,
+		"Mon, 16 Sep 2024 29:15:00 +0900":  false,
+		"2024-09-16T10:15:00+09:00":        false,
+		"2002/09/14 Sat 13:06:03 GMT":      false,
+		"2024年9月16日(月) 10時15分":             false,
+		"Mon, 16 Sep 2024 10:15:00 +9999":  false,
+		"":                                 false,
+	} {
+		if got := plausibleDate(v); got != want {
+			t.Errorf("plausibleDate(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
