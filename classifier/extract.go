@@ -112,22 +112,20 @@ func parse(msg []byte) *parsed {
 	hdr, body := splitHeader(raw)
 	p.header = hdr
 	p.noBody = len(bytes.TrimSpace(body)) == 0
-	for _, f := range hdr {
-		switch f.name {
-		case "subject":
-			if p.Subject == "" {
-				s, n := decodeHeader(f.value)
-				p.Subject = s
-				p.note(n)
-			}
-		case "from":
-			if p.From == "" {
-				p.From, _ = decodeHeader(f.value)
-			}
-		case "to":
-			if p.To == "" {
-				p.To, _ = decodeHeader(f.value)
-			}
+	var gotSubject, gotFrom, gotTo bool
+	for i := range hdr {
+		f := &hdr[i]
+		switch {
+		case f.name == "subject" && !gotSubject:
+			s, n := f.text()
+			p.Subject, gotSubject = s, true
+			p.note(n)
+		case f.name == "from" && !gotFrom:
+			p.From, _ = f.text()
+			gotFrom = true
+		case f.name == "to" && !gotTo:
+			p.To, _ = f.text()
+			gotTo = true
 		}
 	}
 	var text strings.Builder

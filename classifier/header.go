@@ -17,6 +17,19 @@ const (
 type field struct {
 	name  string
 	value string
+
+	decoded, note string // the value decoded, once text was called
+	done          bool
+}
+
+// text returns the value with RFC 2047 words decoded (see decodeHeader),
+// decoding it once.
+func (f *field) text() (string, string) {
+	if !f.done {
+		f.decoded, f.note = decodeHeader(f.value)
+		f.done = true
+	}
+	return f.decoded, f.note
 }
 
 // headerGet returns the first value of the named (lower-case) field.

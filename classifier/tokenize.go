@@ -245,11 +245,11 @@ func skipHeader(name string) bool {
 func tokenizeParsed(p *parsed) *tokenizer {
 	t := tokenizers.Get().(*tokenizer)
 	t.arena, t.spans, t.prev, t.pairs = t.arena[:0], t.spans[:0], span{}, false
-	for _, f := range p.header {
-		if skipHeader(f.name) {
+	for i := range p.header {
+		if skipHeader(p.header[i].name) {
 			continue
 		}
-		t.headerTokens(f)
+		t.headerTokens(&p.header[i])
 	}
 	if p.noBody {
 		t.emit("", tokEmptyBody)
@@ -273,7 +273,7 @@ func tokenizeParsed(p *parsed) *tokenizer {
 // fields (List-Help, List-Post, ...) repeat one fact many times, and
 // correlated tokens distort the chi-square combination, so the list family
 // counts once ("hdr:list-id" and the list's id).
-func (t *tokenizer) headerTokens(f field) {
+func (t *tokenizer) headerTokens(f *field) {
 	if strings.HasPrefix(f.name, "list-") && f.name != "list-id" {
 		return
 	}
@@ -281,13 +281,13 @@ func (t *tokenizer) headerTokens(f field) {
 	start := len(t.spans)
 	switch f.name {
 	case "subject":
-		s, _ := decodeHeader(f.value)
+		s, _ := f.text()
 		t.text("subject:", s, false)
 		// The subject's words also count as text: a short message says
 		// most of what it says there.
 		t.text("", s, false)
 	case "from", "to", "cc", "reply-to", "sender", "return-path", "errors-to", "delivered-to", "x-original-to":
-		s, _ := decodeHeader(f.value)
+		s, _ := f.text()
 		t.addressTokens(f.name, s)
 	case "received":
 		t.receivedTokens(f.value)
@@ -318,7 +318,7 @@ func (t *tokenizer) headerTokens(f field) {
 	case "x-mailer", "user-agent", "x-mimeole", "x-newsreader", "organization", "x-priority",
 		"x-msmail-priority", "importance", "precedence", "x-originating-ip",
 		"content-language", "x-mailer-version":
-		s, _ := decodeHeader(f.value)
+		s, _ := f.text()
 		t.text(f.name+":", s, false)
 	}
 	if n := len(t.spans) - start; n > maxHeaderTokens {
@@ -429,10 +429,23 @@ func (t *tokenizer) receivedTokens(v string) {
 	if i := strings.LastIndexByte(v, ';'); i >= 0 {
 		v = v[:i] // the date
 	}
-	for _, w := range strings.FieldsFunc(v, func(r rune) bool {
-		return r == ' ' || r == '\t' || r == '(' || r == ')' || r == '[' || r == ']' || r == '<' || r == '>' || r == ';' || r == '='
-	}) {
-		w = strings.Trim(w, ".,:")
+	for i := 0; i < len(v); {
+		if receivedSep[v[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(v) && !receivedSep[v[j]] {
+			j++
+		}
+		w := v[i:j]
+		i = j
+		for len(w) > 0 && (w[0] == '.' || w[0] == ',' || w[0] == ':') {
+			w = w[1:]
+		}
+		for len(w) > 0 && (w[len(w)-1] == '.' || w[len(w)-1] == ',' || w[len(w)-1] == ':') {
+			w = w[:len(w)-1]
+		}
 		if w == "" || len(w) > 60 {
 			continue
 		}
@@ -455,6 +468,14 @@ func (t *tokenizer) receivedTokens(v string) {
 		}
 	}
 }
+
+// receivedSep are the bytes that separate the words of a Received field.
+var receivedSep = func() (t [256]bool) {
+	for _, c := range " \t()[]<>;=" {
+		t[c] = true
+	}
+	return t
+}()
 
 // dateTokens notes an unparseable or impossible Date ("date:invalid") and
 // the time zone ("date:tz:+0900"). The check is a light RFC 5322 parse
