@@ -42,6 +42,38 @@ func headerGet(h []field, name string) (string, bool) {
 	return "", false
 }
 
+// commonNames interns the names of frequent fields, in their usual
+// spellings, so most fields cost no allocation for the name.
+var commonNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{
+		"Received", "Subject", "From", "To", "Cc", "Date", "Message-ID", "Message-Id",
+		"Content-Type", "Content-Transfer-Encoding", "MIME-Version", "Mime-Version",
+		"Return-Path", "Reply-To", "Sender", "Delivered-To", "X-Mailer", "User-Agent",
+		"Content-Disposition", "In-Reply-To", "References", "List-Id", "List-Unsubscribe",
+		"List-Subscribe", "List-Post", "List-Help", "List-Archive", "Precedence",
+		"X-Original-To", "Errors-To", "X-Priority", "X-MSMail-Priority", "X-MimeOLE",
+		"Importance", "Organization", "X-Originating-IP", "Authentication-Results",
+		"Received-SPF", "DKIM-Signature", "DomainKey-Signature", "X-Beenthere",
+		"X-Mailman-Version", "Content-Language", "Thread-Index", "Thread-Topic",
+		"X-Virus-Scanned", "Status", "Content-Length", "Lines", "X-Spam-Status",
+		"X-Spam-Level", "X-Spam-Flag", "X-Spam-Checker-Version", "Content-ID",
+		"Content-Description", "X-Antivirus", "X-Antivirus-Status", "X-Accept-Language",
+	} {
+		l := strings.ToLower(n)
+		m[n], m[l], m[strings.ToUpper(n)] = l, l, l
+	}
+	return m
+}()
+
+// fieldName returns the lower-cased name of a field.
+func fieldName(b []byte) string {
+	if n, ok := commonNames[string(b)]; ok {
+		return n
+	}
+	return strings.ToLower(string(b))
+}
+
 // validFieldName reports whether b can be a header field name (RFC 5322
 // printable ASCII except colon and space).
 func validFieldName(b []byte) bool {
@@ -77,7 +109,7 @@ func splitHeader(b []byte) ([]field, []byte) {
 	flush := func() {
 		if curName != nil && len(fields) < maxHeaderFields {
 			fields = append(fields, field{
-				name:  strings.ToLower(string(curName)),
+				name:  fieldName(curName),
 				value: strings.TrimSpace(string(cur)),
 			})
 		}
