@@ -82,10 +82,23 @@ func corpusDir(t testing.TB, name string) string {
 	if err := os.MkdirAll(base, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	// Unpack into a private directory, then rename into place, so another
+	// test process never sees a half-unpacked corpus.
+	tmp, err := os.MkdirTemp(base, name+".unpack-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
 	abs, _ := filepath.Abs(archive)
-	cmd := exec.Command("tar", "-xJf", abs, "-C", base)
+	cmd := exec.Command("tar", "-xJf", abs, "-C", tmp)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Skipf("cannot unpack corpus %s (needs tar and xz): %v: %s", archive, err, strings.TrimSpace(string(out)))
+	}
+	if err := os.Rename(filepath.Join(tmp, name), dir); err != nil {
+		if _, statErr := os.Stat(filepath.Join(dir, "index")); statErr != nil {
+			t.Fatalf("unpack corpus %s: %v", name, err)
+		}
+		// Another process won the race; its copy is complete.
 	}
 	return dir
 }
