@@ -201,9 +201,9 @@ func TestEvalSweep(t *testing.T) {
 		t.Skip("set MW_EVAL_SWEEP=corpus-name to sweep parameters")
 	}
 	msgs := loadCorpus(t, name)
-	for _, s := range []float64{0.45} {
-		for _, md := range []float64{0.1} {
-			for _, mc := range []int{30, 50, 80, 150} {
+	for _, s := range []float64{0.3, 0.45, 0.7} {
+		for _, md := range []float64{0.1, 0.15} {
+			for _, mc := range []int{100, 150} {
 				o := DefaultOptions()
 				o.Strength, o.MinDeviation, o.MaxClues = s, md, mc
 				st := runTREC(msgs, o)
