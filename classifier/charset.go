@@ -328,6 +328,11 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 			return decodeWith(charmap.Windows1252, b), csLatin1
 		}
 	}
+	if _, single := enc.(*charmap.Charmap); single && utf8Errors(b) == 0 {
+		// UTF-8 under a single-byte label (iso-8859-x, windows-125x,
+		// koi8-r): text in those charsets is almost never valid UTF-8.
+		return string(b), csUTF8
+	}
 	var out string
 	if enc == japanese.ShiftJIS {
 		out = decodeCP932(b)

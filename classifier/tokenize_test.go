@@ -150,3 +150,26 @@ func TestPlausibleDate(t *testing.T) {
 		}
 	}
 }
+
+func TestBodyCharsets(t *testing.T) {
+	for _, c := range []struct{ label, body, want string }{
+		{"koi8-r", "\xf0\xd2\xc9\xd7\xc5\xd4", "Привет"},
+		{"windows-1251", "\xcf\xf0\xe8\xe2\xe5\xf2", "Привет"},
+		{"iso-8859-2", "\xbf\xf3\xb3w", "żółw"},
+		{"iso-8859-15", "\xa4 caf\xe9", "€ café"},
+		{"iso-8859-1", "caf\xe9", "café"},
+		{"iso-8859-1", "café (really UTF-8)", "café (really UTF-8)"},
+		{"iso-8859-5", "Привет", "Привет"}, // UTF-8 under a single-byte label
+		{"big5", "\xa4\xa4\xa4\xe5", "中文"},
+		{"gb2312", "\xc3\xe2\xb7\xd1", "免费"},
+		{"gbk", "\xc3\xe2\xb7\xd1", "免费"},
+		{"euc-kr", "\xc7\xd1\xb1\xdb", "한글"},
+		{"us-ascii", "\x82\xa0\x82\xa2\x82\xa4", "あいう"},           // Shift_JIS under us-ascii
+		{"", "\xa4\xa2\xa4\xa4\xa4\xa6\xa4\xa8\xa4\xaa", "あいうえお"}, // unlabelled EUC-JP
+	} {
+		x := Extract(mkmail("Content-Type: text/plain; charset="+c.label+"\n", c.body))
+		if !strings.Contains(x.Body, c.want) {
+			t.Errorf("charset %q: body %q, want %q (notes %q)", c.label, x.Body, c.want, x.Notes)
+		}
+	}
+}
