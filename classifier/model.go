@@ -300,3 +300,21 @@ func satDec(v uint32) uint32 {
 	}
 	return v - 1
 }
+
+// Prune drops the tokens seen in fewer than minCount trained messages (spam
+// and ham together) and returns how many it dropped. Most tokens are seen
+// once and never again; a daemon that trains for years can call Prune(2)
+// when TokenCount passes a bound to keep memory and the store small. Message
+// counts are kept, so the rarer tokens' evidence is simply forgotten.
+func (m *Model) Prune(minCount uint32) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	dropped := 0
+	for h, c := range m.tokens {
+		if uint64(c.spam)+uint64(c.ham) < uint64(minCount) {
+			delete(m.tokens, h)
+			dropped++
+		}
+	}
+	return dropped
+}

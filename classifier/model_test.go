@@ -262,3 +262,31 @@ func TestDefaultOptionsFill(t *testing.T) {
 		t.Errorf("New(Options{}) options %+v, want %+v", got, d)
 	}
 }
+
+func TestPrune(t *testing.T) {
+	m := New(DefaultOptions())
+	for i := range 10 {
+		m.Train(spamMsg(i), true)
+		m.Train(synthHam(i), false)
+	}
+	before := m.TokenCount()
+	r1 := m.Classify(spamMsg(50))
+	dropped := m.Prune(2)
+	if dropped == 0 || m.TokenCount() != before-dropped {
+		t.Fatalf("Prune(2) dropped %d of %d, %d left", dropped, before, m.TokenCount())
+	}
+	for _, c := range m.tokens {
+		if c.spam+c.ham < 2 {
+			t.Fatalf("token with count %+v kept", c)
+		}
+	}
+	if s, h := m.Counts(); s != 10 || h != 10 {
+		t.Errorf("message counts changed: %d/%d", s, h)
+	}
+	if r2 := m.Classify(spamMsg(50)); r2.Verdict != r1.Verdict {
+		t.Errorf("verdict changed by pruning rare tokens: %v -> %v", r1.Verdict, r2.Verdict)
+	}
+	if m.Prune(0) != 0 {
+		t.Error("Prune(0) dropped tokens")
+	}
+}
