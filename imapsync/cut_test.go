@@ -140,6 +140,7 @@ func (p *cutProxy) handle(client net.Conn) {
 // INBOX+Junk total is unchanged, the user's \Deleted ham survives, and the
 // move is reported once, as done.
 func TestConnectionCutMidMove(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, caps string
 		trigger    string
@@ -152,6 +153,7 @@ func TestConnectionCutMidMove(t *testing.T) {
 		{"after STORE $Junk, before the move", "", `^\S+ UID STORE \d+ \+FLAGS\.SILENT \(\$Junk\)`, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			srv := startServer(t, dovecot.Options{Capability: c.caps})
 			spam := fmt.Sprintf("<22-spam-%d@campaign.example.jp>", time.Now().UnixNano())
 			const userHam, otherHam = "<22-deleted-ham@x>", "<22-ham@campaign.example.jp>"
@@ -210,6 +212,7 @@ func TestConnectionCutMidMove(t *testing.T) {
 // Case 22 d: Dovecot restarts in the middle of a batch of 20 spam
 // deliveries. Every message ends in Junk exactly once, judged once.
 func TestServerRestartMidBatch(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{})
 	acct := testAccount(srv, user)
 	st, h := NewMemState(), newHandler()
@@ -246,6 +249,7 @@ func TestServerRestartMidBatch(t *testing.T) {
 // A message without Message-ID, cut after UID COPY: found again by size
 // and header digest, the INBOX original is expunged, no duplicate stays.
 func TestConnectionCutNoMessageID(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{Capability: capsNoMove})
 	save(t, srv, user, "INBOX", mail("<22n-ham@x>", "ham"))
 	save(t, srv, user, "INBOX", mail("", "spam")) // no Message-ID

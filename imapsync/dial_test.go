@@ -18,6 +18,7 @@ import (
 // Implicit TLS and STARTTLS both verify the certificate against RootCAs;
 // plaintext works only with AllowPlaintext.
 func TestDialModes(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{})
 	ctx := context.Background()
 	acct := testAccount(srv, user)

@@ -52,6 +52,7 @@ func moveOneSpam(t *testing.T, srv *dovecot.Server, acct Account, id string) str
 // Case 14 A: the \Junk folder is "Spam Email": found by special-use, moved
 // to with the name quoted on the wire, and no folder of our own created.
 func TestJunkSpecialUseWithSpace(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{JunkName: "Spam Email"})
 	acct := testAccount(srv, user)
 	before := folders(t, acct, false)
@@ -78,6 +79,7 @@ func TestJunkSpecialUseWithSpace(t *testing.T) {
 // decoded too; small also has a plain Junk (two candidates), yet moves go
 // only to the \Junk one.
 func TestJunkJapaneseName(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{JunkName: "迷惑メール"})
 	if _, err := srv.Doveadm("mailbox", "create", "-u", user, "ゴミ箱/迷惑メール", "R&D+2024"); err != nil {
 		t.Fatal(err)
@@ -129,6 +131,7 @@ func TestJunkJapaneseName(t *testing.T) {
 // Without any \Junk folder, a usual name is used; with none at all, Junk is
 // created and subscribed, once.
 func TestJunkByNameAndCreated(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{NoJunk: true})
 	if _, err := srv.Doveadm("mailbox", "create", "-u", dovecot.SmallUser, "Spam"); err != nil {
 		t.Fatal(err)

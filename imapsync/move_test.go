@@ -39,6 +39,7 @@ func withoutRecent(flags []string) []string {
 // Case 15 A: no MOVE, UIDPLUS: UID COPY, then \Deleted and UID EXPUNGE of
 // that UID only. The user's \Deleted ham survives, flags unchanged.
 func TestCopyFallbackUIDPlus(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{Capability: capsNoMove})
 	seed15(t, srv)
 	acct := testAccount(srv, user)
@@ -86,6 +87,7 @@ func TestCopyFallbackUIDPlus(t *testing.T) {
 // outcome says the server cannot move safely. The next message is handled
 // normally.
 func TestNoMoveNoUIDPlus(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{Capability: capsNoMoveUIDPlus})
 	seed15(t, srv)
 	acct := testAccount(srv, user)
@@ -230,6 +232,7 @@ func TestOverQuotaCopyRefused(t *testing.T) {
 // Case 16 A: with MOVE the same spam moves at 99% (MOVE does not add to the
 // usage).
 func TestOverQuotaMoveAllowed(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{})
 	spam16 := seed16(t, srv)
 	acct := testAccount(srv, dovecot.SmallUser)
@@ -250,6 +253,7 @@ func TestOverQuotaMoveAllowed(t *testing.T) {
 // FETCH and our move. The move finds nothing: HandledElsewhere, no error,
 // exactly one copy (or none).
 func TestOtherClientFirst(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, caps string
 		phone      func(srv *dovecot.Server, uid string) error
@@ -273,6 +277,7 @@ func TestOtherClientFirst(t *testing.T) {
 		}, "Junk"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			srv := startServer(t, dovecot.Options{Capability: c.caps})
 			acct := testAccount(srv, user)
 			h := newHandler()
@@ -312,6 +317,7 @@ func TestOtherClientFirst(t *testing.T) {
 // (the expunge reached it), so UID MOVE / UID COPY answer OK without
 // COPYUID: handled elsewhere, nothing stored on another message.
 func TestMoveVanishedUIDAnswersOK(t *testing.T) {
+	t.Parallel()
 	for _, caps := range []string{"", capsNoMove} {
 		srv := startServer(t, dovecot.Options{Capability: caps})
 		save(t, srv, user, "INBOX", mail("<gone@x>", "spam"))
@@ -354,6 +360,7 @@ func TestMoveVanishedUIDAnswersOK(t *testing.T) {
 // keyword stores would be silently ignored: mailwarden sends none, and
 // still moves the spam.
 func TestNoKeywordsAllowed(t *testing.T) {
+	t.Parallel()
 	acl := filepath.Join(t.TempDir(), "global-acl")
 	if err := os.WriteFile(acl, []byte("* owner lrstipekx\n"), 0o644); err != nil { // no w(rite flags), no a(dmin)
 		t.Fatal(err)

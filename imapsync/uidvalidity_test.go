@@ -20,30 +20,31 @@ import (
 // judged again, a move left pending under the old UIDVALIDITY is found by
 // Message-ID, and the two messages of the gap are handled exactly once.
 func TestUIDValidityChange(t *testing.T) {
+	t.Parallel()
 	for _, hard := range []bool{false, true} {
 		name := "soft"
 		if hard {
 			name = "hard"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			srv := startServer(t, dovecot.Options{})
 			acct := testAccount(srv, user)
 			st, h := NewMemState(), newHandler()
 			r := startWatcher(t, acct, st, h)
 			r.waitEvent(t, "idle", 1, 10*time.Second)
 
-			deliver := func(id, verdict string) {
-				save(t, srv, user, "INBOX", mail(id, verdict))
-				h.waitDone(t, id, 1, 10*time.Second)
-			}
 			// Spam first: after a rebuild the UIDs of the rest shift down.
-			deliver("<18-spam-1@x>", "spam")
-			deliver("<18-spam-2@x>", "spam")
-			for _, id := range []string{"<18-keep-1@x>", "<18-keep-2@x>", "<18-keep-3@x>", "<18-pending@x>"} {
-				deliver(id, "unsure") // left in INBOX
+			first := [][2]string{{"<18-spam-1@x>", "spam"}, {"<18-spam-2@x>", "spam"},
+				{"<18-keep-1@x>", "unsure"}, {"<18-keep-2@x>", "unsure"}, {"<18-keep-3@x>", "unsure"}, {"<18-pending@x>", "unsure"}, // left in INBOX
+				{"<18-notjunk@x>", "ham"}, // gets $NotJunk
+				{"<18-rescued@x>", "spam"}}
+			for _, m := range first {
+				save(t, srv, user, "INBOX", mail(m[0], m[1]))
 			}
-			deliver("<18-notjunk@x>", "ham") // gets $NotJunk
-			deliver("<18-rescued@x>", "spam")
+			for _, m := range first {
+				h.waitDone(t, m[0], 1, 10*time.Second)
+			}
 			// The user moves it back to INBOX: a new UID, known identity.
 			if _, err := srv.Doveadm("move", "-u", user, "INBOX", "mailbox", "Junk", "header", "Message-ID", "<18-rescued@x>"); err != nil {
 				t.Fatal(err)
@@ -159,6 +160,7 @@ func TestUIDValidityChange(t *testing.T) {
 // A soft change while connected takes effect at the next SELECT (here after
 // a kick): nothing is judged twice, new mail still moves.
 func TestUIDValidityChangeWhileConnected(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{})
 	acct := testAccount(srv, user)
 	st, h := NewMemState(), newHandler()

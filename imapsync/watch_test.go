@@ -17,6 +17,7 @@ import (
 // folder, the user's keywords overriding the folder; the mail already in
 // INBOX is not judged, and nothing is marked \Seen.
 func TestFirstStartScan(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{})
 	for i := 1; i <= 3; i++ {
 		save(t, srv, user, "INBOX", mail(fmt.Sprintf("<inbox-%d@x>", i), "spam")) // would be moved if judged
@@ -181,6 +182,7 @@ func TestIdleDelivery(t *testing.T) {
 
 // Messages read on the phone (\Seen) are judged too, and keep \Seen.
 func TestSeenMessagesJudged(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{})
 	acct := testAccount(srv, user)
 	st, h := NewMemState(), newHandler()
@@ -271,6 +273,7 @@ func TestIdleStillHere(t *testing.T) {
 // with backoff and catches up from the stored LastUID. Messages with a user
 // junk keyword are not judged.
 func TestRestartCatchUp(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, dovecot.Options{})
 	acct := testAccount(srv, user)
 	st, h := NewMemState(), newHandler()
