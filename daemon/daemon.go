@@ -1,24 +1,26 @@
 // Package daemon wires mailwarden together: it is the only place where IMAP
-// accounts (imapsync) meet the classifier. It runs one watcher per account,
-// decides what happens to each new message, trains the model, keeps the
-// token store saved and records every action in the state store.
+// accounts (imapsync) meet the classifier. It supervises one watcher per
+// account, decides what happens to each new message, trains the model,
+// keeps the token store saved, records every action in the state store and
+// serves the local API that the command line and the tray use.
 package daemon
 
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"time"
 
 	"github.com/mailwarden/mailwarden/classifier"
 	"github.com/mailwarden/mailwarden/config"
 	"github.com/mailwarden/mailwarden/imapsync"
+	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/store"
 )
 
@@ -29,6 +31,7 @@ const StateFile = "state.db"
 type Options struct {
 	Config   *config.Config
 	StoreDir string // data directory: token store and state store
+	Socket   string // local API socket; "" = no API (tests, demo)
 	DryRun   bool   // judge and record, move nothing (also per account in the config)
 	Log      *slog.Logger
 	// SaveEvery is how often new training is flushed to disk (default 10s).
@@ -37,18 +40,27 @@ type Options struct {
 
 // Daemon serves every configured account.
 type Daemon struct {
-	opts  Options
-	log   *slog.Logger
-	model *classifier.Model
-	st    *store.Store
+	opts     Options
+	log      *slog.Logger
+	model    *classifier.Model
+	st       *store.Store
+	hub      *hub
+	started  time.Time
+	warnings []string
 
-	mu       sync.Mutex
-	verdicts map[string]classifier.Result // judged, awaiting Done; key: account/uidvalidity/uid
-	unsaved  map[string]string            // identity -> class trained since the last save
+	mu        sync.Mutex
+	cfg       *config.Config
+	runCtx    context.Context // set by Run; accounts live under it
+	accounts  []*supervisor   // in config order
+	paused    bool
+	verdicts  map[string]classifier.Result // judged, awaiting Done; key: account/uidvalidity/uid
+	unsaved   map[trainKey]string          // class trained since the last save
+	unsavedID map[string]string            // the same by identity alone (the model is shared by all accounts)
 }
 
 // New opens the data directory: the token store and the state store. A
-// corrupt state store is set aside and rebuilt, with a warning in the log.
+// corrupt state store is set aside and rebuilt, with a warning in the log
+// and in the status.
 func New(opts Options) (*Daemon, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
@@ -56,7 +68,7 @@ func New(opts Options) (*Daemon, error) {
 	if opts.SaveEvery == 0 {
 		opts.SaveEvery = 10 * time.Second
 	}
-	var cut classifier.Options = classifier.DefaultOptions()
+	cut := classifier.DefaultOptions()
 	if c := opts.Config.Classifier; c.SpamCutoff != 0 {
 		cut.HamCutoff, cut.SpamCutoff = c.HamCutoff, c.SpamCutoff
 	}
@@ -68,14 +80,18 @@ func New(opts Options) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	if note != "" {
-		opts.Log.Warn(note)
+	d := &Daemon{
+		opts: opts, log: opts.Log, model: model, st: st, hub: newHub(), started: time.Now(),
+		cfg:       opts.Config,
+		verdicts:  map[string]classifier.Result{},
+		unsaved:   map[trainKey]string{},
+		unsavedID: map[string]string{},
 	}
-	return &Daemon{
-		opts: opts, log: opts.Log, model: model, st: st,
-		verdicts: map[string]classifier.Result{},
-		unsaved:  map[string]string{},
-	}, nil
+	if note != "" {
+		d.log.Warn(note)
+		d.warnings = append(d.warnings, note)
+	}
+	return d, nil
 }
 
 // Store returns the daemon's state store.
@@ -84,39 +100,57 @@ func (d *Daemon) Store() *store.Store { return d.st }
 // Model returns the daemon's classifier.
 func (d *Daemon) Model() *classifier.Model { return d.model }
 
-// Run watches every account until ctx is done, then saves the token store
-// and closes the state store. A failing account does not stop the others.
+func (d *Daemon) dryRun(a config.Account) bool {
+	return d.opts.DryRun || d.cfg.DryRun || a.DryRun
+}
+
+// Run serves the local API and watches every account until ctx is done,
+// then saves the token store and closes the state store.
 func (d *Daemon) Run(ctx context.Context) error {
 	defer d.st.Close()
-	var wg sync.WaitGroup
-	for i := range d.opts.Config.Accounts {
-		ac := d.opts.Config.Accounts[i]
-		acct, err := imapAccount(ac)
+	if d.opts.Socket != "" {
+		ln, err := localapi.Listen(d.opts.Socket)
 		if err != nil {
-			d.log.Error("account not started", "account", ac.Name, "err", err)
-			continue
+			return err
 		}
-		h := &handler{d: d, dryRun: d.opts.DryRun || d.opts.Config.DryRun || ac.DryRun}
-		w := imapsync.NewWatcher(acct, d.st, h, d.log.With("account", ac.Name))
-		wg.Add(1)
+		srv := localapi.NewServer(d, d.log)
 		go func() {
-			defer wg.Done()
-			if err := w.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				d.log.Error("account stopped", "account", ac.Name, "err", err)
+			if err := srv.Serve(ln); err != nil {
+				d.log.Error("local API stopped", "err", err)
 			}
 		}()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			srv.Shutdown(sctx)
+		}()
+		d.log.Info("local API listening", "socket", d.opts.Socket)
 	}
+	d.mu.Lock()
+	d.runCtx = ctx
+	for _, a := range d.cfg.Accounts {
+		d.accounts = append(d.accounts, newSupervisor(d, a))
+	}
+	for _, s := range d.accounts {
+		s.start(ctx)
+	}
+	d.mu.Unlock()
+
 	saver := time.NewTicker(d.opts.SaveEvery)
 	defer saver.Stop()
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
 	for {
 		select {
 		case <-saver.C:
 			if err := d.Save(); err != nil {
 				d.log.Error("save token store", "err", err)
 			}
-		case <-done:
+		case <-ctx.Done():
+			d.mu.Lock()
+			accts := d.accounts
+			d.mu.Unlock()
+			for _, s := range accts {
+				s.stop()
+			}
 			return d.Save()
 		}
 	}
@@ -135,18 +169,68 @@ func (d *Daemon) Save() error {
 	if err := d.model.Save(); err != nil {
 		return err
 	}
-	if err := d.st.SetTrained(batch); err != nil {
+	var recs []store.Training
+	for k, class := range batch {
+		recs = append(recs, store.Training{Account: k.account, Identity: k.identity, Class: class})
+	}
+	if err := d.st.RecordTraining(recs); err != nil {
 		return err
 	}
 	d.mu.Lock()
-	for id, class := range batch {
-		if d.unsaved[id] == class {
-			delete(d.unsaved, id)
+	for k, class := range batch {
+		if d.unsaved[k] == class {
+			delete(d.unsaved, k)
+			if d.unsavedID[k.identity] == class {
+				delete(d.unsavedID, k.identity)
+			}
 		}
 	}
 	d.mu.Unlock()
 	d.log.Info("token store saved", "new_trained", len(batch))
 	return nil
+}
+
+// trainKey names a message trained from one account.
+type trainKey struct{ account, identity string }
+
+// applyConfig makes the running accounts match cfg: removed or changed
+// accounts are stopped, new or changed ones started. Unchanged accounts
+// keep their connection.
+func (d *Daemon) applyConfig(cfg *config.Config) {
+	d.mu.Lock()
+	old := map[string]*supervisor{}
+	for _, s := range d.accounts {
+		old[s.cfg.Name] = s
+	}
+	globalChanged := cfg.DryRun != d.cfg.DryRun
+	d.cfg = cfg
+	var next, stop, start []*supervisor
+	for _, a := range cfg.Accounts {
+		if s, ok := old[a.Name]; ok && reflect.DeepEqual(s.cfg, a) && !globalChanged {
+			next = append(next, s)
+			delete(old, a.Name)
+			continue
+		}
+		s := newSupervisor(d, a)
+		next = append(next, s)
+		start = append(start, s)
+	}
+	for _, s := range old {
+		stop = append(stop, s)
+	}
+	d.accounts = next
+	ctx, paused := d.runCtx, d.paused
+	d.mu.Unlock()
+	for _, s := range stop {
+		s.stop()
+	}
+	for _, s := range start {
+		if paused {
+			s.setState(localapi.StatePaused, nil, time.Time{})
+			continue
+		}
+		s.start(ctx)
+	}
 }
 
 func imapAccount(a config.Account) (imapsync.Account, error) {

@@ -7,12 +7,14 @@ import (
 
 	"github.com/mailwarden/mailwarden/classifier"
 	"github.com/mailwarden/mailwarden/imapsync"
+	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/store"
 )
 
 // handler is the daemon's imapsync.Handler for one account.
 type handler struct {
 	d      *Daemon
+	s      *supervisor
 	dryRun bool
 }
 
@@ -20,10 +22,17 @@ func verdictKey(account string, m *imapsync.Message) string {
 	return fmt.Sprintf("%s/%d/%d", account, m.UIDValidity, m.UID)
 }
 
-// Known reports messages already judged, so a UIDVALIDITY change or a second
-// look never judges (or moves) them again.
+// Known reports messages already judged or trained, so a UIDVALIDITY
+// change or a second look never judges (or moves) them again.
 func (h *handler) Known(account string, m *imapsync.Message) bool {
-	_, ok, err := h.d.st.Handled(account, m.Identity())
+	id := m.Identity()
+	h.d.mu.Lock()
+	_, trained := h.d.unsaved[trainKey{account, id}]
+	h.d.mu.Unlock()
+	if trained {
+		return true
+	}
+	_, ok, err := h.d.st.Handled(account, id)
 	if err != nil {
 		h.d.log.Error("handled ledger", "account", account, "err", err)
 		return false
@@ -58,7 +67,7 @@ func (h *handler) Train(ctx context.Context, account string, m *imapsync.Message
 	id := m.Identity()
 	h.d.mu.Lock()
 	defer h.d.mu.Unlock()
-	old, ok := h.d.unsaved[id]
+	old, ok := h.d.unsavedID[id]
 	if !ok {
 		var err error
 		if old, err = h.d.st.Trained(id); err != nil {
@@ -72,7 +81,8 @@ func (h *handler) Train(ctx context.Context, account string, m *imapsync.Message
 		h.d.model.Untrain(m.Raw, old == "spam")
 	}
 	h.d.model.Train(m.Raw, spam)
-	h.d.unsaved[id] = class
+	h.d.unsaved[trainKey{account, id}] = class
+	h.d.unsavedID[id] = class
 	return nil
 }
 
@@ -110,6 +120,8 @@ func (h *handler) Done(ctx context.Context, account string, m *imapsync.Message,
 	if err := h.d.st.Record(a); err != nil {
 		h.d.log.Error("record action", "account", account, "uid", m.UID, "err", err)
 	}
+	h.s.count(judged, a.Action == "move-to-junk")
+	h.d.hub.publish(localapi.Event{Time: a.Time, Kind: localapi.EventAction, Account: account, Action: a})
 	lvl := h.d.log.Info
 	if o.Err != nil {
 		lvl = h.d.log.Warn

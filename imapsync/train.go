@@ -30,6 +30,7 @@ func (w *Watcher) firstStart(ctx context.Context, s *Session, inboxSel *imap.Sel
 	}
 	jobs = append(jobs, job{w.folders.Inbox, false})
 	snapshot := inboxSel.UIDNext // INBOX messages below this are trained, not judged
+	w.notify(StateTraining, nil)
 	w.log.Info("first start: training from existing mail", "spam_folder", w.folders.Junk, "ham_folders", append([]string{w.folders.Inbox}, w.folders.Ham...), "cap_per_folder", w.acct.TrainCap)
 
 	total := 0

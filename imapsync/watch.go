@@ -53,6 +53,7 @@ type Watcher struct {
 	// event reports progress ("watching", "idle", "poll", "synced").
 	beforeMove func(*Message)
 	event      func(string)
+	observe    func(State, error)
 }
 
 type retryItem struct {
@@ -86,6 +87,31 @@ func (w *Watcher) emit(e string) {
 	if w.event != nil {
 		w.event(e)
 	}
+	if e == "watching" {
+		w.log.Info("watching INBOX")
+		w.notify(StateWatching, nil)
+	}
+}
+
+// State is what a Watcher is doing, for the daemon's account status.
+type State string
+
+// Watcher states reported to the observer.
+const (
+	StateConnecting State = "connecting" // dialing and logging in
+	StateTraining   State = "training"   // first-start scan
+	StateWatching   State = "watching"   // caught up, waiting for new mail
+	StateOffline    State = "offline"    // the session ended; reconnecting after a pause
+)
+
+// Observe sets a function told of every state change (and the error that
+// caused it, for StateOffline). Set it before Run.
+func (w *Watcher) Observe(fn func(State, error)) { w.observe = fn }
+
+func (w *Watcher) notify(s State, err error) {
+	if w.observe != nil {
+		w.observe(s, err)
+	}
 }
 
 // Run watches until ctx is done (then it returns ctx.Err()) or a permanent
@@ -102,6 +128,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	wait := w.backoffMin
 	for {
 		start := time.Now()
+		w.notify(StateConnecting, nil)
 		healthy, err := w.session(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -115,6 +142,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		}
 		d := wait/2 + rand.N(wait/2+1) // jitter: [wait/2, wait]
 		w.log.Warn("IMAP session ended; reconnecting", "err", err, "in", d.Round(time.Millisecond))
+		w.notify(StateOffline, err)
 		wait = min(wait*2, w.backoffMax)
 		t := time.NewTimer(d)
 		select {

@@ -46,20 +46,35 @@ func (s *Store) Trained(identity string) (string, error) {
 	return class, nil
 }
 
-// SetTrained records, in one transaction, the class each message identity
-// was trained as ("spam" or "ham"); "" removes the record.
-func (s *Store) SetTrained(batch map[string]string) error {
+// Training is one message trained from an account's folders.
+type Training struct {
+	Account  string
+	Identity string
+	Class    string // "spam", "ham", or "" to forget the training
+}
+
+// RecordTraining writes, in one transaction, each message's class to the
+// training ledger and marks it handled for its account, so it is never
+// judged as new mail (after a UIDVALIDITY change, say).
+func (s *Store) RecordTraining(batch []Training) error {
+	now := time.Now()
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketTrained)
-		for identity, class := range batch {
+		for _, t := range batch {
 			var err error
-			if class == "" {
-				err = b.Delete([]byte(identity))
+			if t.Class == "" {
+				err = b.Delete([]byte(t.Identity))
 			} else {
-				err = b.Put([]byte(identity), []byte(class))
+				err = b.Put([]byte(t.Identity), []byte(t.Class))
 			}
 			if err != nil {
 				return err
+			}
+			k := key(t.Account, t.Identity)
+			if tx.Bucket(bucketHandled).Get(k) == nil {
+				if err := putJSON(tx, bucketHandled, k, Handled{Time: now, Verdict: t.Class, Action: "trained"}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

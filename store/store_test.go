@@ -74,10 +74,16 @@ func TestRecordWritesLogAndLedger(t *testing.T) {
 	if len(acts) != 2 || acts[0].Action != "failed" || acts[1].Action != "mark-ham" {
 		t.Fatalf("last two actions, oldest first: %+v", acts)
 	}
-	s.SetTrained(map[string]string{"m1": "spam", "m2": "ham", "m3": "ham"})
-	s.SetTrained(map[string]string{"m2": "spam", "m3": ""})
+	s.RecordTraining([]Training{{"a", "m1", "spam"}, {"a", "m2", "ham"}, {"a", "m3", "ham"}})
+	s.RecordTraining([]Training{{"a", "m2", "spam"}, {"a", "m3", ""}})
 	if sp, h, _ := s.TrainedCount(); sp != 2 || h != 0 {
 		t.Fatalf("trained %d spam %d ham", sp, h)
+	}
+	if h, ok, _ := s.Handled("a", "m1"); !ok || h.Action != "trained" {
+		t.Errorf("a trained message is not handled for its account: %+v", h)
+	}
+	if _, ok, _ := s.Handled("b", "m1"); ok {
+		t.Error("training in account a marked the message handled in account b")
 	}
 }
 

@@ -1,0 +1,118 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/localapi"
+	"github.com/mailwarden/mailwarden/store"
+)
+
+// The Daemon is the local API's backend.
+var _ localapi.Backend = (*Daemon)(nil)
+
+// Status reports the daemon and every account.
+func (d *Daemon) Status() localapi.Status {
+	spam, ham := d.model.Counts()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st := localapi.Status{
+		PID: os.Getpid(), Started: d.started, Paused: d.paused, Config: d.cfg.Path,
+		Store: d.opts.StoreDir, Spam: spam, Ham: ham, Warnings: d.warnings,
+	}
+	for _, s := range d.accounts {
+		st.Accounts = append(st.Accounts, s.snapshot())
+	}
+	return st
+}
+
+// Actions returns the newest limit entries of the action log.
+func (d *Daemon) Actions(limit int) ([]store.Action, error) { return d.st.Actions(limit) }
+
+// Subscribe streams the daemon's events.
+func (d *Daemon) Subscribe() (<-chan localapi.Event, func()) { return d.hub.Subscribe() }
+
+// SyncNow makes one account ("" = every account) check INBOX at once.
+func (d *Daemon) SyncNow(account string) error {
+	d.mu.Lock()
+	accts := d.accounts
+	d.mu.Unlock()
+	found := false
+	for _, s := range accts {
+		if account == "" || s.cfg.Name == account {
+			s.syncNow()
+			found = true
+		}
+	}
+	if !found {
+		return fmt.Errorf("%w: no account %q", localapi.ErrNotFound, account)
+	}
+	return nil
+}
+
+// SetPaused stops filtering (every watcher disconnects) or starts it again.
+// Mail that arrives while paused is handled on resume: nothing is skipped.
+func (d *Daemon) SetPaused(paused bool) {
+	d.mu.Lock()
+	if d.paused == paused || d.runCtx == nil {
+		d.paused = paused
+		d.mu.Unlock()
+		return
+	}
+	d.paused = paused
+	old := d.accounts
+	var fresh []*supervisor
+	if !paused {
+		for _, s := range old {
+			fresh = append(fresh, newSupervisor(d, s.cfg))
+		}
+		d.accounts = fresh
+	}
+	ctx := d.runCtx
+	d.mu.Unlock()
+	if paused {
+		for _, s := range old {
+			s.stop()
+			s.setState(localapi.StatePaused, nil, time.Time{})
+		}
+		d.log.Info("filtering paused")
+		return
+	}
+	for _, s := range fresh {
+		s.start(ctx)
+	}
+	d.log.Info("filtering resumed")
+}
+
+// Reload re-reads the config file; accounts whose settings changed are
+// restarted, the others keep running. A bad file changes nothing and the
+// error says what to fix.
+func (d *Daemon) Reload() error {
+	d.mu.Lock()
+	path := d.cfg.Path
+	d.mu.Unlock()
+	if path == "" {
+		return errors.New("the daemon was not started from a config file")
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return fmt.Errorf("%w: %v (the running config stays in force)", localapi.ErrBadRequest, err)
+	}
+	d.applyConfig(cfg)
+	d.log.Info("config reloaded", "path", path, "accounts", len(cfg.Accounts))
+	return nil
+}
+
+// NotJunk undoes a move to Junk.
+func (d *Daemon) NotJunk(ctx context.Context, seq uint64) (store.Action, error) {
+	return store.Action{}, errors.New("undo is not available in this build yet: move the message back to INBOX in your mail client")
+}
+
+// Quota reports every account's storage.
+func (d *Daemon) Quota(ctx context.Context) ([]localapi.QuotaReport, error) {
+	return nil, errors.New("quota reports are not available in this build yet")
+}

@@ -1,0 +1,180 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/imapsync"
+	"github.com/mailwarden/mailwarden/localapi"
+)
+
+// Backoff of an account whose watcher stopped on a permanent error (wrong
+// password, bad certificate, bad setting): retrying soon cannot help, but
+// the user may fix the server side without telling us.
+const (
+	failBackoffMin = time.Minute
+	failBackoffMax = 30 * time.Minute
+)
+
+// supervisor runs one account: it (re)starts its watcher, keeps its state
+// for the status, and backs off when the account fails. Accounts are
+// independent: one failing never touches another.
+type supervisor struct {
+	d      *Daemon
+	cfg    config.Account
+	log    *slog.Logger
+	cancel context.CancelFunc
+	done   chan struct{}
+	wake   chan struct{}
+
+	mu      sync.Mutex
+	status  localapi.AccountStatus
+	watcher *imapsync.Watcher
+}
+
+func newSupervisor(d *Daemon, cfg config.Account) *supervisor {
+	s := &supervisor{
+		d: d, cfg: cfg, log: d.log.With("account", cfg.Name),
+		done: make(chan struct{}), wake: make(chan struct{}, 1),
+	}
+	s.status = localapi.AccountStatus{Name: cfg.Name, State: localapi.StateStarting, Since: time.Now(), DryRun: d.dryRun(cfg)}
+	return s
+}
+
+func (s *supervisor) start(parent context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	s.cancel = cancel
+	go s.run(ctx)
+}
+
+// stop ends the account's watcher and waits for it; a supervisor never
+// started (paused) has nothing to stop.
+func (s *supervisor) stop() {
+	if s.cancel == nil {
+		return
+	}
+	s.cancel()
+	<-s.done
+}
+
+func (s *supervisor) run(ctx context.Context) {
+	defer close(s.done)
+	backoff := failBackoffMin
+	for {
+		err := s.once(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		state := localapi.StateOffline
+		switch {
+		case errors.Is(err, imapsync.ErrAuth):
+			state = localapi.StateAuthFailed
+		case errors.Is(err, imapsync.ErrTLS):
+			state = localapi.StateTLSError
+		case errors.Is(err, imapsync.ErrConfig), errors.Is(err, imapsync.ErrPlaintext), errors.Is(err, errConfig):
+			state = localapi.StateConfigError
+		}
+		next := time.Now().Add(backoff)
+		s.setState(state, err, next)
+		s.log.Error("account failed; retrying later", "state", state, "err", err, "retry_in", backoff)
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.wake:
+			t.Stop()
+		case <-t.C:
+		}
+		backoff = min(2*backoff, failBackoffMax)
+	}
+}
+
+// errConfig marks an account that cannot even be built (no password).
+var errConfig = errors.New("account cannot start")
+
+// once runs one watcher until it stops.
+func (s *supervisor) once(ctx context.Context) error {
+	acct, err := imapAccount(s.cfg)
+	if err != nil {
+		return errors.Join(errConfig, err)
+	}
+	w := imapsync.NewWatcher(acct, s.d.st, &handler{d: s.d, s: s, dryRun: s.d.dryRun(s.cfg)}, s.log)
+	w.Observe(func(st imapsync.State, err error) {
+		switch st {
+		case imapsync.StateConnecting:
+			if s.snapshot().State != localapi.StateOffline {
+				s.setState(localapi.StateStarting, nil, time.Time{})
+			}
+		case imapsync.StateTraining:
+			s.setState(localapi.StateTraining, nil, time.Time{})
+		case imapsync.StateWatching:
+			s.setState(localapi.StateOnline, nil, time.Time{})
+		case imapsync.StateOffline:
+			s.setState(localapi.StateOffline, err, time.Time{})
+		}
+	})
+	s.mu.Lock()
+	s.watcher = w
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.watcher = nil
+		s.mu.Unlock()
+	}()
+	return w.Run(ctx)
+}
+
+// syncNow wakes the watcher, or cuts a failure backoff short.
+func (s *supervisor) syncNow() {
+	s.mu.Lock()
+	w := s.watcher
+	s.mu.Unlock()
+	if w != nil {
+		w.SyncNow()
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *supervisor) setState(st localapi.AccountState, err error, next time.Time) {
+	s.mu.Lock()
+	changed := s.status.State != st
+	s.status.State = st
+	s.status.NextRetry = next
+	s.status.Error = ""
+	if err != nil {
+		s.status.Error = err.Error()
+	}
+	if changed {
+		s.status.Since = time.Now()
+	}
+	snap := s.status
+	s.mu.Unlock()
+	if changed {
+		s.d.hub.publish(localapi.Event{Time: time.Now(), Kind: localapi.EventState, Account: s.cfg.Name, State: &snap})
+	}
+}
+
+func (s *supervisor) count(judged, moved bool) {
+	s.mu.Lock()
+	if judged {
+		s.status.Judged++
+	}
+	if moved {
+		s.status.Moved++
+	}
+	s.mu.Unlock()
+}
+
+func (s *supervisor) snapshot() localapi.AccountStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
