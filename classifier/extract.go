@@ -289,18 +289,6 @@ func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
 	return s
 }
 
-// decodeTransfer undoes a Content-Transfer-Encoding; unknown encodings
-// (7bit, 8bit, binary, misspellings) pass the bytes through.
-func decodeTransfer(b []byte, cte string) []byte {
-	switch cte {
-	case "base64":
-		return decodeBase64Loose(b)
-	case "quoted-printable":
-		return decodeQuotedPrintable(b)
-	}
-	return b
-}
-
 // splitPart splits a body part into its header and body. A part that starts
 // with a blank line has no header.
 func splitPart(b []byte) ([]field, []byte) {

@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"bytes"
-	"encoding/base64"
 	"strings"
 )
 
@@ -387,85 +386,6 @@ func decodeQWord(s string) []byte {
 		default:
 			out = append(out, c)
 		}
-	}
-	return out
-}
-
-func isHex(c byte) bool {
-	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
-}
-
-// decodeBase64Loose decodes base64 while skipping anything outside the
-// alphabet (line breaks, spaces, junk) and stopping at padding. It never fails;
-// a trailing partial group decodes as far as it goes.
-func decodeBase64Loose(b []byte) []byte {
-	clean := make([]byte, 0, len(b))
-	for _, c := range b {
-		switch {
-		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '+', c == '/':
-			clean = append(clean, c)
-		case c == '-':
-			clean = append(clean, '+') // URL-safe alphabet
-		case c == '_':
-			clean = append(clean, '/')
-		case c == '=':
-			// Padding ends a group; data after it (a new group glued on by a
-			// broken mailer) is rare, so stop here.
-			goto done
-		}
-	}
-done:
-	if len(clean)%4 == 1 {
-		clean = clean[:len(clean)-1]
-	}
-	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
-	n, err := base64.RawStdEncoding.Decode(out, clean)
-	if err != nil {
-		return out[:n]
-	}
-	return out[:n]
-}
-
-// decodeQuotedPrintable decodes quoted-printable text (LF line endings),
-// leaving malformed escapes as they are.
-func decodeQuotedPrintable(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c != '=' {
-			out = append(out, c)
-			continue
-		}
-		// Soft line break: "=" then optional white space then LF.
-		j := i + 1
-		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
-			j++
-		}
-		if j == len(b) {
-			i = j
-			continue
-		}
-		if b[j] == '\n' {
-			i = j
-			continue
-		}
-		if i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]) {
-			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
-			i += 2
-			continue
-		}
-		out = append(out, c)
 	}
 	return out
 }

@@ -1,0 +1,82 @@
+package classifier
+
+import (
+	"strings"
+)
+
+// parentDomain returns the registrable part of a host name, roughly: the
+// last two labels, or three when the second-level label is a short generic
+// one (example.co.jp, example.com.cn).
+func parentDomain(host string) string {
+	host = strings.TrimSuffix(host, ".")
+	last := strings.LastIndexByte(host, '.')
+	if last <= 0 {
+		return ""
+	}
+	second := strings.LastIndexByte(host[:last], '.')
+	if second < 0 {
+		return host
+	}
+	sld := host[second+1 : last]
+	tld := host[last+1:]
+	if len(tld) == 2 && (len(sld) <= 2 || sld == "com" || sld == "net" || sld == "org" || sld == "gov" || sld == "edu") {
+		third := strings.LastIndexByte(host[:second], '.')
+		return host[third+1:]
+	}
+	return host[second+1:]
+}
+
+// appendURLTokens adds the tokens for one link target: its host and the
+// host's registrable domain ("url:www.example.co.jp", "url:example.co.jp"),
+// or "url:ip" for a numeric host. mailto: links give "email:domain".
+func appendURLTokens(dst []string, u string) []string {
+	u = strings.TrimSpace(u)
+	lu := strings.ToLower(u)
+	switch {
+	case strings.HasPrefix(lu, "mailto:"):
+		if at := strings.LastIndexByte(lu, '@'); at >= 0 {
+			d := lu[at+1:]
+			if k := strings.IndexAny(d, "?>&\"' "); k >= 0 {
+				d = d[:k]
+			}
+			if d != "" {
+				dst = append(dst, "email:"+capToken(d, 60))
+			}
+		}
+		return dst
+	case strings.HasPrefix(lu, "http://"), strings.HasPrefix(lu, "https://"):
+		lu = lu[strings.Index(lu, "://")+3:]
+	case strings.HasPrefix(lu, "www."):
+	default:
+		return dst
+	}
+	host := lu
+	if k := strings.IndexAny(host, "/?#\\\"'<> "); k >= 0 {
+		host = host[:k]
+	}
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		host = host[at+1:] // user-info trick: http://bank.example@evil.example/
+		dst = append(dst, "url:userinfo")
+	}
+	if k := strings.LastIndexByte(host, ':'); k >= 0 {
+		if k != len(host)-1 {
+			dst = append(dst, "url:port")
+		}
+		host = host[:k]
+	}
+	host = strings.Trim(host, ".")
+	if host == "" {
+		return dst
+	}
+	if isIPv4(host) {
+		return append(dst, "url:ip")
+	}
+	if strings.Contains(host, "%") {
+		dst = append(dst, "url:escaped-host")
+	}
+	dst = append(dst, "url:"+capToken(host, 60))
+	if p := parentDomain(host); p != "" && p != host {
+		dst = append(dst, "url:"+p)
+	}
+	return dst
+}
