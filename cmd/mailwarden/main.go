@@ -15,10 +15,20 @@ import (
 
 // Exit codes scripts can rely on.
 const (
-	exitOK    = 0
-	exitError = 1 // the command failed
-	exitUsage = 2 // bad command line
+	exitOK         = 0
+	exitError      = 1 // the command failed
+	exitUsage      = 2 // bad command line
+	exitNotRunning = 3 // a client command found no daemon
+	exitAccount    = 4 // status: an account is failing (offline, auth-failed, tls-error, config-error)
 )
+
+// exitCode ends the command with a given code; msg, if any, is printed.
+type exitCode struct {
+	code int
+	msg  string
+}
+
+func (e exitCode) Error() string { return e.msg }
 
 type command struct {
 	name, args, help string
@@ -33,6 +43,12 @@ func init() {
 		{"train", "[--store DIR] --spam DIR|FILE... --ham DIR|FILE...", "train the classifier from message files", cmdTrain},
 		{"classify", "[--store DIR] FILE...", "print file, score and verdict for each message file", cmdClassify},
 		{"eval", "[--mode full|toe|tonr] [--json] [--limit N] [--save-scores DIR] CORPUS... | --scores FILE...", "measure the classifier on labelled corpora (TREC protocol: classify, then train, message by message)", cmdEval},
+		{"status", "[--json]", "the daemon and every account: state, what it did, problems (exit 3: no daemon, 4: an account is failing)", cmdStatus},
+		{"log", "[-n N] [--json]", "the newest actions: what was moved, when, score", cmdLog},
+		{"sync", "[ACCOUNT]", "check INBOX now", cmdSync},
+		{"pause", "", "stop filtering until resume (mail stays in INBOX)", cmdPause},
+		{"resume", "", "start filtering again", cmdResume},
+		{"reload", "", "re-read the config file", cmdReload},
 		{"demo", "[--corpus FILE] [--deliver N] [--report FILE]", "run the main job against a throw-away local Dovecot seeded with real mail", cmdDemo},
 	}
 }
@@ -70,10 +86,20 @@ func main() {
 		if err == nil {
 			os.Exit(exitOK)
 		}
+		var ec exitCode
+		if errors.As(err, &ec) {
+			if ec.msg != "" {
+				fmt.Fprintf(os.Stderr, "mailwarden %s: %s\n", name, ec.msg)
+			}
+			os.Exit(ec.code)
+		}
 		fmt.Fprintf(os.Stderr, "mailwarden %s: %v\n", name, err)
 		var ue usageError
-		if errors.As(err, &ue) {
+		switch {
+		case errors.As(err, &ue):
 			os.Exit(exitUsage)
+		case isNotRunning(err):
+			os.Exit(exitNotRunning)
 		}
 		os.Exit(exitError)
 	}

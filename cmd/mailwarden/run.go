@@ -5,6 +5,7 @@ import (
 
 	"github.com/mailwarden/mailwarden/config"
 	"github.com/mailwarden/mailwarden/daemon"
+	"github.com/mailwarden/mailwarden/localapi"
 )
 
 func cmdRun(ctx context.Context, args []string) error {
@@ -13,6 +14,7 @@ func cmdRun(ctx context.Context, args []string) error {
 	cfgPath := fs.String("config", def, "config file")
 	storeDir := storeFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "classify and record what would move, move nothing")
+	socket := fs.String("socket", "", "local API socket (default: $XDG_RUNTIME_DIR/mailwarden/mailwarden.sock, else in the data directory); \"none\" to serve no API")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	if err := parseFlags(fs, args); err != nil {
@@ -29,7 +31,13 @@ func cmdRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := daemon.New(daemon.Options{Config: cfg, StoreDir: *storeDir, DryRun: *dryRun, Log: log})
+	switch *socket {
+	case "":
+		*socket = localapi.DefaultSocketPath(*storeDir)
+	case "none":
+		*socket = ""
+	}
+	d, err := daemon.New(daemon.Options{Config: cfg, StoreDir: *storeDir, Socket: *socket, DryRun: *dryRun, Log: log})
 	if err != nil {
 		return err
 	}

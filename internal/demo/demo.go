@@ -413,7 +413,7 @@ poll_interval = "5s"
 	if err != nil {
 		return nil, err
 	}
-	d.cmd = exec.CommandContext(ctx, o.Binary, "run", "--config", cfgPath, "--store", filepath.Join(o.Work, "store"), "--log-format", "json")
+	d.cmd = exec.CommandContext(ctx, o.Binary, "run", "--config", cfgPath, "--store", filepath.Join(o.Work, "store"), "--socket", filepath.Join(o.Work, "api.sock"), "--log-format", "json")
 	d.cmd.Env = append(os.Environ(), "MAILWARDEN_DEMO_PASSWORD="+password)
 	stderr, err := d.cmd.StderrPipe()
 	if err != nil {

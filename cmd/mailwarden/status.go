@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mailwarden/mailwarden/localapi"
+)
+
+// failing are the states `status` reports with exit code exitAccount.
+var failing = map[localapi.AccountState]bool{
+	localapi.StateAuthFailed: true, localapi.StateTLSError: true, localapi.StateConfigError: true, localapi.StateOffline: true,
+}
+
+func cmdStatus(ctx context.Context, args []string) error {
+	fs := newFlags("status")
+	cf := addClientFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := cf.client().Status(ctx)
+	if err != nil {
+		return err
+	}
+	if *cf.json {
+		if err := printJSON(st); err != nil {
+			return err
+		}
+	} else {
+		state := "running"
+		if st.Paused {
+			state = "running, filtering PAUSED (mailwarden resume)"
+		}
+		fmt.Printf("mailwarden %s (pid %d, since %s); classifier trained on %d spam, %d ham\n", state, st.PID, ago(st.Started), st.Spam, st.Ham)
+		for _, w := range st.Warnings {
+			fmt.Printf("warning: %s\n", w)
+		}
+		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ACCOUNT\tSTATE\tSINCE\tJUDGED\tMOVED\tNOTE")
+		for _, a := range st.Accounts {
+			note := a.Error
+			if !a.NextRetry.IsZero() {
+				note = strings.TrimSpace(note + " (retry " + a.NextRetry.Local().Format("15:04:05") + ")")
+			}
+			if a.DryRun {
+				note = strings.TrimSpace("dry run " + note)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", a.Name, a.State, ago(a.Since), a.Judged, a.Moved, note)
+		}
+		tw.Flush()
+	}
+	for _, a := range st.Accounts {
+		if failing[a.State] {
+			return exitCode{exitAccount, ""}
+		}
+	}
+	return nil
+}
+
+func cmdLog(ctx context.Context, args []string) error {
+	fs := newFlags("log")
+	cf := addClientFlags(fs)
+	n := fs.Int("n", 20, "how many of the newest actions")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	acts, err := cf.client().Actions(ctx, *n)
+	if err != nil {
+		return err
+	}
+	if *cf.json {
+		return printJSON(acts)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tWHEN\tACCOUNT\tACTION\tSCORE\tFROM\tSUBJECT")
+	for _, a := range acts {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.3f\t%s\t%s\n", a.Seq, a.Time.Local().Format("01-02 15:04:05"), a.Account, a.Action, a.Score, clip(a.From, 30), clip(a.Subject, 50))
+	}
+	return tw.Flush()
+}
+
+func clip(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return string(r)
+}
+
+// simple runs a client command without output of its own.
+func simple(name, done string, call func(ctx context.Context, c *localapi.Client, fs []string) error) func(context.Context, []string) error {
+	return func(ctx context.Context, args []string) error {
+		fs := newFlags(name)
+		cf := addClientFlags(fs)
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if err := call(ctx, cf.client(), fs.Args()); err != nil {
+			return err
+		}
+		if *cf.json {
+			return printJSON(map[string]bool{"ok": true})
+		}
+		fmt.Println(done)
+		return nil
+	}
+}
+
+var (
+	cmdPause = simple("pause", "filtering paused: new mail stays in INBOX until `mailwarden resume`", func(ctx context.Context, c *localapi.Client, _ []string) error {
+		return c.SetPaused(ctx, true)
+	})
+	cmdResume = simple("resume", "filtering resumed", func(ctx context.Context, c *localapi.Client, _ []string) error {
+		return c.SetPaused(ctx, false)
+	})
+	cmdReload = simple("reload", "config reloaded", func(ctx context.Context, c *localapi.Client, _ []string) error {
+		return c.Reload(ctx)
+	})
+	cmdSync = simple("sync", "checking now", func(ctx context.Context, c *localapi.Client, args []string) error {
+		account := ""
+		if len(args) > 0 {
+			account = args[0]
+		}
+		return c.SyncNow(ctx, account)
+	})
+)
