@@ -199,9 +199,6 @@ func (c *Config) validate(data []byte) error {
 	bad := func(i int, key, msg string) error {
 		return &Error{File: c.Path, Line: lineOf(data, key, i), Msg: fmt.Sprintf("account %d: %s", i+1, msg)}
 	}
-	if len(c.Accounts) == 0 {
-		return &Error{File: c.Path, Msg: "no [[account]] section: add one with host, username and password_env or password_file"}
-	}
 	names := map[string]bool{}
 	for i, a := range c.Accounts {
 		switch {
@@ -213,8 +210,6 @@ func (c *Config) validate(data []byte) error {
 			return bad(i, "port", fmt.Sprintf("port = %d is not a TCP port: use 993 for tls or 143 for starttls", a.Port))
 		case a.TLS == "none" && !a.AllowPlaintext:
 			return bad(i, "tls", "tls = \"none\" sends the password in clear text: use \"tls\" or \"starttls\", or set allow_plaintext = true if you really mean it")
-		case a.PasswordEnv == "" && a.PasswordFile == "":
-			return bad(i, "", "no password source: set password_env = \"NAME\" (an environment variable) or password_file = \"/path\" (a file only you can read)")
 		case a.TrainCap < 0:
 			return bad(i, "train_cap", "train_cap must be 0 or more")
 		case a.MaxFetchKiB < 1 || a.MaxFetchKiB > 10240:

@@ -43,7 +43,6 @@ func TestParseErrorsNameFileLineFix(t *testing.T) {
 		{"unknown key", good + "passwrd = \"x\"\n", 8, "spelling"},
 		{"syntax", good + "host = \n", 8, ""},
 		{"no host", "[[account]]\nusername = \"a\"\npassword_env = \"X\"\n", 1, "host ="},
-		{"no password", "[[account]]\nhost = \"h\"\nusername = \"a\"\n", 1, "password_env"},
 		{"second account dup name", good + "\n[[account]]\nname = \"work\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"X\"\n", 10, "own name"},
 		{"newer version", strings.Replace(good, "version = 1", "version = 9", 1), 1, "update mailwarden"},
 	}

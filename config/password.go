@@ -8,10 +8,17 @@ import (
 	"strings"
 )
 
+// ErrNoPasswordSource means the account names neither password_env nor
+// password_file: its password lives in the keyring (see package secrets).
+var ErrNoPasswordSource = errors.New("no password_env or password_file")
+
 // Password returns the account's password from its environment variable or
 // its password file. A password file readable by others is refused: the
 // password would not be secret.
 func (a *Account) Password() (string, error) {
+	if a.PasswordEnv == "" && a.PasswordFile == "" {
+		return "", ErrNoPasswordSource
+	}
 	if a.PasswordEnv != "" {
 		if v, ok := os.LookupEnv(a.PasswordEnv); ok && v != "" {
 			return v, nil

@@ -18,6 +18,7 @@ var _ localapi.Backend = (*Daemon)(nil)
 // Status reports the daemon and every account.
 func (d *Daemon) Status() localapi.Status {
 	spam, ham := d.model.Counts()
+	secWarn := d.secretStore().Warning()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	st := localapi.Status{
@@ -26,6 +27,14 @@ func (d *Daemon) Status() localapi.Status {
 	}
 	for _, s := range d.accounts {
 		st.Accounts = append(st.Accounts, s.snapshot())
+	}
+	if secWarn != "" {
+		for _, a := range d.cfg.Accounts {
+			if a.PasswordEnv == "" && a.PasswordFile == "" {
+				st.Warnings = append(append([]string(nil), st.Warnings...), secWarn)
+				break
+			}
+		}
 	}
 	return st
 }

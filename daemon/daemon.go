@@ -21,6 +21,7 @@ import (
 	"github.com/mailwarden/mailwarden/config"
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/localapi"
+	"github.com/mailwarden/mailwarden/secrets"
 	"github.com/mailwarden/mailwarden/store"
 )
 
@@ -36,6 +37,9 @@ type Options struct {
 	Log      *slog.Logger
 	// SaveEvery is how often new training is flushed to disk (default 10s).
 	SaveEvery time.Duration
+	// Secrets keeps passwords (default: the keyring, or a file beside the
+	// config when there is none).
+	Secrets *secrets.Store
 }
 
 // Daemon serves every configured account.
@@ -233,11 +237,16 @@ func (d *Daemon) applyConfig(cfg *config.Config) {
 	}
 }
 
-func imapAccount(a config.Account) (imapsync.Account, error) {
-	pw, err := a.Password()
+// imapAccount turns a configured account into imapsync's, with its password.
+func (d *Daemon) imapAccount(a config.Account) (imapsync.Account, error) {
+	pw, err := d.password(a)
 	if err != nil {
 		return imapsync.Account{}, err
 	}
+	return imapAccountWith(a, pw)
+}
+
+func imapAccountWith(a config.Account, pw string) (imapsync.Account, error) {
 	acct := imapsync.Account{
 		Name: a.Name, Host: a.Host, Port: a.Port, TLS: imapsync.TLSMode(a.TLS),
 		Username: a.Username, Password: pw, AllowPlaintext: a.AllowPlaintext,

@@ -99,7 +99,7 @@ var errConfig = errors.New("account cannot start")
 
 // once runs one watcher until it stops.
 func (s *supervisor) once(ctx context.Context) error {
-	acct, err := imapAccount(s.cfg)
+	acct, err := s.d.imapAccount(s.cfg)
 	if err != nil {
 		return errors.Join(errConfig, err)
 	}

@@ -16,6 +16,9 @@ type Backend interface {
 	SetPaused(paused bool)
 	Reload() error
 	Quota(ctx context.Context) ([]QuotaReport, error)
+	Accounts() ([]AccountConfig, error)
+	AddAccount(ctx context.Context, req AccountAdd) (AccountAdded, error)
+	RemoveAccount(name string) error
 	// Subscribe returns a channel of events and a function that ends the
 	// subscription. A slow subscriber loses events rather than stall the
 	// daemon.

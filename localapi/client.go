@@ -46,13 +46,29 @@ type APIError struct {
 func (e *APIError) Error() string { return e.Msg }
 
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, out any) error {
+	return c.doJSON(ctx, method, path, q, nil, out)
+}
+
+// doJSON sends in (if not nil) as a JSON body and decodes the answer into out.
+func (c *Client) doJSON(ctx context.Context, method, path string, q url.Values, in, out any) error {
 	u := "http://mailwarden" + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	var body io.Reader
+	if in != nil {
+		data, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

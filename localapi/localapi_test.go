@@ -53,6 +53,16 @@ func (f *fakeBackend) Reload() error    { return errors.New("config.toml:3: bad"
 func (f *fakeBackend) Quota(ctx context.Context) ([]QuotaReport, error) {
 	return []QuotaReport{{Account: "work", Used: 80, Limit: 100, Level: "warn"}}, nil
 }
+func (f *fakeBackend) Accounts() ([]AccountConfig, error) {
+	return []AccountConfig{{Name: "work", PasswordSource: "keyring"}}, nil
+}
+func (f *fakeBackend) AddAccount(ctx context.Context, req AccountAdd) (AccountAdded, error) {
+	if req.Password != "pw" {
+		return AccountAdded{}, errors.Join(ErrBadRequest, errors.New("login refused: check the password"))
+	}
+	return AccountAdded{Account: AccountConfig{Name: req.Name}, Attempts: []string{"ok"}}, nil
+}
+func (f *fakeBackend) RemoveAccount(name string) error { return nil }
 func (f *fakeBackend) Subscribe() (<-chan Event, func()) {
 	ch := make(chan Event, 8)
 	f.mu.Lock()
@@ -118,6 +128,16 @@ func TestClientAgainstServer(t *testing.T) {
 	}
 	if q, err := c.Quota(ctx); err != nil || q[0].Level != "warn" {
 		t.Fatalf("quota: %+v %v", q, err)
+	}
+
+	if r, err := c.AddAccount(ctx, AccountAdd{Name: "new", Password: "pw"}); err != nil || r.Account.Name != "new" {
+		t.Fatalf("add account: %+v %v", r, err)
+	}
+	if _, err := c.AddAccount(ctx, AccountAdd{Name: "new", Password: "x"}); !errors.As(err, &apiErr) || apiErr.Status != 400 || !strings.Contains(err.Error(), "check the password") {
+		t.Fatalf("add account with a bad password: %v", err)
+	}
+	if a, err := c.Accounts(ctx); err != nil || a[0].PasswordSource != "keyring" {
+		t.Fatalf("accounts: %+v %v", a, err)
 	}
 
 	// Events arrive in order on the stream.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,6 +36,9 @@ func NewServer(b Backend, log *slog.Logger) *Server {
 	mux.HandleFunc("POST /v0/reload", s.reload)
 	mux.HandleFunc("GET /v0/quota", s.quota)
 	mux.HandleFunc("GET /v0/events", s.events)
+	mux.HandleFunc("GET /v0/accounts", s.accounts)
+	mux.HandleFunc("POST /v0/accounts", s.addAccount)
+	mux.HandleFunc("DELETE /v0/accounts", s.removeAccount)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	return s
 }
@@ -176,4 +181,35 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+func (s *Server) accounts(w http.ResponseWriter, r *http.Request) {
+	a, err := s.b.Accounts()
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, a)
+}
+
+func (s *Server) addAccount(w http.ResponseWriter, r *http.Request) {
+	var req AccountAdd
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+		s.fail(w, errors.Join(ErrBadRequest, fmt.Errorf("decode account: %w", err)))
+		return
+	}
+	res, err := s.b.AddAccount(r.Context(), req)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, res)
+}
+
+func (s *Server) removeAccount(w http.ResponseWriter, r *http.Request) {
+	if err := s.b.RemoveAccount(r.URL.Query().Get("name")); err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, map[string]bool{"ok": true})
 }

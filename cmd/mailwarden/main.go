@@ -49,6 +49,7 @@ func init() {
 		{"pause", "", "stop filtering until resume (mail stays in INBOX)", cmdPause},
 		{"resume", "", "start filtering again", cmdResume},
 		{"reload", "", "re-read the config file", cmdReload},
+		{"account", "add|list|remove ...", "add an account (tests the login, keeps the password in the keyring), list or remove accounts", cmdAccount},
 		{"demo", "[--corpus FILE] [--deliver N] [--report FILE]", "run the main job against a throw-away local Dovecot seeded with real mail", cmdDemo},
 	}
 }

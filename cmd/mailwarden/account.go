@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mailwarden/mailwarden/localapi"
+	"golang.org/x/term"
+)
+
+func cmdAccount(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"usage: mailwarden account add|list|remove ..."}
+	}
+	switch args[0] {
+	case "add":
+		return accountAdd(ctx, args[1:])
+	case "list":
+		return accountList(ctx, args[1:])
+	case "remove":
+		return accountRemove(ctx, args[1:])
+	}
+	return usageError{fmt.Sprintf("unknown account command %q: use add, list or remove", args[0])}
+}
+
+func accountAdd(ctx context.Context, args []string) error {
+	fs := newFlags("account add")
+	cf := addClientFlags(fs)
+	var req localapi.AccountAdd
+	fs.StringVar(&req.Address, "address", "", "the mail address (asked when missing)")
+	fs.StringVar(&req.Name, "name", "", "a short name for the account (default: the address)")
+	fs.StringVar(&req.Host, "host", "", "IMAP server (default: try mail.<domain> and <domain>)")
+	fs.IntVar(&req.Port, "port", 0, "IMAP port (default 993 with tls, 143 with starttls)")
+	fs.StringVar(&req.TLS, "tls", "", "tls | starttls | none (with --host)")
+	fs.StringVar(&req.Username, "username", "", "user name (with --host; default: the address)")
+	fs.StringVar(&req.CAFile, "ca-file", "", "trust this CA certificate (a server with a private certificate)")
+	fs.BoolVar(&req.AllowPlaintext, "allow-plaintext", false, "allow --tls none (the password crosses the network in clear)")
+	fs.BoolVar(&req.DryRun, "dry-run", false, "only record what would be moved, for the first days")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input (for scripts)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	in := bufio.NewReader(os.Stdin)
+	if req.Address == "" {
+		fmt.Print("Mail address: ")
+		line, err := in.ReadString('\n')
+		if err != nil && line == "" {
+			return usageError{"no address given: pass --address"}
+		}
+		req.Address = strings.TrimSpace(line)
+	}
+	var err error
+	if req.Password, err = readPassword(in, *pwStdin); err != nil {
+		return err
+	}
+	if req.Host == "" && !*cf.json {
+		fmt.Println("Trying the usual server settings for", req.Address, "...")
+	}
+	res, err := cf.client().AddAccount(ctx, req)
+	if *cf.json && err == nil {
+		return printJSON(res)
+	}
+	for _, a := range res.Attempts {
+		fmt.Println("  " + a)
+	}
+	if err != nil {
+		return err
+	}
+	a := res.Account
+	fmt.Printf("account %q saved: %s:%d (%s) as %s; password in %s. mailwarden is watching it now.\n", a.Name, a.Host, a.Port, a.TLS, a.Username, a.PasswordSource)
+	return nil
+}
+
+// readPassword reads the password without echo from a terminal, or one line
+// from standard input.
+func readPassword(in *bufio.Reader, fromStdin bool) (string, error) {
+	if !fromStdin && term.IsTerminal(int(os.Stdin.Fd())) {
+		fmt.Print("Password: ")
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Println()
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		return string(b), nil
+	}
+	line, err := in.ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", usageError{"no password on standard input"}
+	}
+	return pw, nil
+}
+
+func accountList(ctx context.Context, args []string) error {
+	fs := newFlags("account list")
+	cf := addClientFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	accts, err := cf.client().Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	if *cf.json {
+		return printJSON(accts)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSERVER\tTLS\tUSER\tPASSWORD")
+	for _, a := range accts {
+		fmt.Fprintf(tw, "%s\t%s:%d\t%s\t%s\t%s\n", a.Name, a.Host, a.Port, a.TLS, a.Username, a.PasswordSource)
+	}
+	return tw.Flush()
+}
+
+func accountRemove(ctx context.Context, args []string) error {
+	fs := newFlags("account remove")
+	cf := addClientFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"usage: mailwarden account remove NAME (see `mailwarden account list`)"}
+	}
+	if err := cf.client().RemoveAccount(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	if *cf.json {
+		return printJSON(map[string]bool{"ok": true})
+	}
+	fmt.Printf("account %q removed; its mail on the server is untouched\n", fs.Arg(0))
+	return nil
+}

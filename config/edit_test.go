@@ -1,0 +1,49 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestAppendAndRemoveAccountKeepComments(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "mailwarden", "config.toml")
+	if err := AppendAccount(p, Account{Name: "work", Host: "mail.example.jp", Port: 993, TLS: "tls", Username: "sato@mail.example.jp"}); err != nil {
+		t.Fatal(err)
+	}
+	// A comment the user wrote must survive edits.
+	f, _ := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("# my note\n")
+	f.Close()
+	if err := AppendAccount(p, Account{Name: "home", Host: "imap.example.com", Port: 143, TLS: "starttls", Username: "u", DryRun: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := AppendAccount(p, Account{Name: "home", Host: "x", Port: 1, TLS: "tls", Username: "u"}); err == nil {
+		t.Fatal("a second account with the same name was added")
+	}
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Accounts) != 2 || c.Accounts[1].TLS != "starttls" || !c.Accounts[1].DryRun || c.Accounts[0].Username != "sato@mail.example.jp" {
+		t.Fatalf("accounts: %+v", c.Accounts)
+	}
+	if err := RemoveAccount(p, "work"); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	if !strings.Contains(string(data), "# my note") {
+		t.Errorf("comment lost:\n%s", data)
+	}
+	c, err = Load(p)
+	if err != nil || len(c.Accounts) != 1 || c.Accounts[0].Name != "home" {
+		t.Fatalf("after remove: %+v %v", c, err)
+	}
+	if err := RemoveAccount(p, "nope"); err == nil || !strings.Contains(err.Error(), "account list") {
+		t.Fatalf("removing a missing account: %v", err)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Errorf("config mode %v, want 0600", fi.Mode().Perm())
+	}
+}

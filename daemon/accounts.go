@@ -1,0 +1,203 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/imapsync"
+	"github.com/mailwarden/mailwarden/localapi"
+	"github.com/mailwarden/mailwarden/secrets"
+)
+
+// secretStore returns the password store beside the config file.
+func (d *Daemon) secretStore() *secrets.Store {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.opts.Secrets == nil {
+		d.opts.Secrets = secrets.Open(filepath.Dir(d.cfg.Path))
+	}
+	return d.opts.Secrets
+}
+
+// password finds an account's password: its environment variable or file
+// when the config names one, else the keyring (or its file fallback).
+func (d *Daemon) password(a config.Account) (string, error) {
+	pw, err := a.Password()
+	if !errors.Is(err, config.ErrNoPasswordSource) {
+		return pw, err
+	}
+	return d.secretStore().Get(a.Name)
+}
+
+func passwordSource(a config.Account, sec *secrets.Store) string {
+	switch {
+	case a.PasswordEnv != "":
+		return "env " + a.PasswordEnv
+	case a.PasswordFile != "":
+		return "file " + a.PasswordFile
+	}
+	return sec.Backend()
+}
+
+// Accounts lists the configured accounts.
+func (d *Daemon) Accounts() ([]localapi.AccountConfig, error) {
+	sec := d.secretStore()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []localapi.AccountConfig
+	for _, a := range d.cfg.Accounts {
+		out = append(out, localapi.AccountConfig{
+			Name: a.Name, Host: a.Host, Port: a.Port, TLS: string(a.TLS), Username: a.Username,
+			PasswordSource: passwordSource(a, sec), DryRun: a.DryRun,
+		})
+	}
+	return out, nil
+}
+
+// Candidate is one server setting to try for a new account.
+type Candidate struct {
+	Host     string
+	Port     int
+	TLS      imapsync.TLSMode
+	Username string
+}
+
+func (c Candidate) String() string {
+	return fmt.Sprintf("%s:%d (%s) as %s", c.Host, c.Port, c.TLS, c.Username)
+}
+
+// Candidates proposes server settings for an address the way hosting
+// providers name them: the address's domain and mail.<domain>, implicit TLS
+// on 993 before STARTTLS on 143, and as user name the address on that host
+// (sato@mail.example.jp) before the address itself.
+func Candidates(address string) ([]Candidate, error) {
+	addr, err := mail.ParseAddress(address)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q is not a mail address: write it like sato@example.jp", localapi.ErrBadRequest, address)
+	}
+	local, domain, _ := strings.Cut(addr.Address, "@")
+	var out []Candidate
+	for _, host := range []string{"mail." + domain, domain} {
+		for _, p := range []struct {
+			port int
+			tls  imapsync.TLSMode
+		}{{993, imapsync.TLSImplicit}, {143, imapsync.TLSStartTLS}} {
+			users := []string{local + "@" + host, addr.Address}
+			if host == domain {
+				users = users[1:]
+			}
+			for _, u := range users {
+				out = append(out, Candidate{Host: host, Port: p.port, TLS: p.tls, Username: u})
+			}
+		}
+	}
+	return out, nil
+}
+
+// AddAccount tests the login of a new account (proposing settings when no
+// host is given), then stores its password, writes it to the config file
+// and starts watching it. Nothing is saved when no login works.
+func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (localapi.AccountAdded, error) {
+	var res localapi.AccountAdded
+	if req.Password == "" {
+		return res, fmt.Errorf("%w: no password given", localapi.ErrBadRequest)
+	}
+	d.mu.Lock()
+	path := d.cfg.Path
+	d.mu.Unlock()
+	if path == "" {
+		return res, errors.New("the daemon was not started from a config file: accounts cannot be saved")
+	}
+	var cands []Candidate
+	if req.Host != "" {
+		c := Candidate{Host: req.Host, Port: req.Port, TLS: imapsync.TLSMode(req.TLS), Username: req.Username}
+		if c.TLS == "" {
+			c.TLS = imapsync.TLSImplicit
+		}
+		if c.Port == 0 {
+			c.Port = map[imapsync.TLSMode]int{imapsync.TLSImplicit: 993}[c.TLS]
+			if c.Port == 0 {
+				c.Port = 143
+			}
+		}
+		if c.Username == "" {
+			c.Username = req.Address
+		}
+		cands = []Candidate{c}
+	} else {
+		var err error
+		if cands, err = Candidates(req.Address); err != nil {
+			return res, err
+		}
+	}
+	name := req.Name
+	if name == "" {
+		name = req.Address
+	}
+	if name == "" {
+		return res, fmt.Errorf("%w: give the account a name or an address", localapi.ErrBadRequest)
+	}
+	var lastErr error
+	for _, c := range cands {
+		a := config.Account{Name: name, Host: c.Host, Port: c.Port, TLS: config.TLSMode(c.TLS), Username: c.Username,
+			AllowPlaintext: req.AllowPlaintext, CAFile: req.CAFile, DryRun: req.DryRun}
+		acct, err := imapAccountWith(a, req.Password)
+		if err == nil {
+			err = tryLogin(ctx, acct)
+		}
+		if err != nil {
+			res.Attempts = append(res.Attempts, fmt.Sprintf("%s: %v", c, err))
+			lastErr = err
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		res.Attempts = append(res.Attempts, fmt.Sprintf("%s: login works", c))
+		if err := d.secretStore().Set(name, req.Password); err != nil {
+			return res, err
+		}
+		if err := config.AppendAccount(path, a); err != nil {
+			return res, fmt.Errorf("%w: %v", localapi.ErrBadRequest, err)
+		}
+		if err := d.Reload(); err != nil {
+			return res, err
+		}
+		res.Account = localapi.AccountConfig{Name: a.Name, Host: a.Host, Port: a.Port, TLS: string(a.TLS), Username: a.Username,
+			PasswordSource: d.secretStore().Backend(), DryRun: a.DryRun}
+		d.log.Info("account added", "account", name, "host", a.Host, "port", a.Port, "tls", a.TLS)
+		return res, nil
+	}
+	return res, fmt.Errorf("%w: no login worked (%d tried; the last said: %v): check the address, the password and the server settings, or give --host", localapi.ErrBadRequest, len(res.Attempts), lastErr)
+}
+
+func tryLogin(ctx context.Context, acct imapsync.Account) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	s, err := imapsync.Dial(ctx, acct)
+	if err != nil {
+		return err
+	}
+	return s.Close()
+}
+
+// RemoveAccount stops watching an account, removes it from the config file
+// and forgets its password. Its mail on the server is untouched.
+func (d *Daemon) RemoveAccount(name string) error {
+	d.mu.Lock()
+	path := d.cfg.Path
+	d.mu.Unlock()
+	if err := config.RemoveAccount(path, name); err != nil {
+		return fmt.Errorf("%w: %v", localapi.ErrNotFound, err)
+	}
+	if err := d.secretStore().Delete(name); err != nil {
+		d.log.Warn("forget password", "account", name, "err", err)
+	}
+	return d.Reload()
+}
