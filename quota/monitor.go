@@ -34,6 +34,30 @@ type Monitor struct {
 
 	Level     Level     `json:"level"`
 	LastAlert time.Time `json:"last_alert"`
+	// RefusedAt is when the last over-quota event was raised; cleared when
+	// usage falls to a lower level (space was freed).
+	RefusedAt time.Time `json:"refused_at"`
+}
+
+// MonitorState is what a Monitor must remember across restarts so that a
+// restart neither alerts again nor forgets a pending reminder.
+type MonitorState struct {
+	Level     Level     `json:"level"`
+	LastAlert time.Time `json:"last_alert"`
+	RefusedAt time.Time `json:"refused_at,omitzero"`
+}
+
+// State returns the monitor's state, for the store.
+func (m *Monitor) State() MonitorState {
+	return MonitorState{Level: m.Level, LastAlert: m.LastAlert, RefusedAt: m.RefusedAt}
+}
+
+// Restore sets the state saved by State.
+func (m *Monitor) Restore(st MonitorState) {
+	m.Level, m.LastAlert, m.RefusedAt = st.Level, st.LastAlert, st.RefusedAt
+	if m.Level < OK || m.Level > Critical {
+		m.Level = OK
+	}
 }
 
 // NewMonitor returns a monitor with the given levels, 2% hysteresis and a
@@ -44,7 +68,7 @@ func NewMonitor(l Levels) *Monitor {
 
 // Observe takes a reading and returns the events it raises (often none).
 func (m *Monitor) Observe(u Usage) []Event {
-	if u.Limit <= 0 {
+	if !u.Known() {
 		return nil
 	}
 	f := u.Fraction()
@@ -69,12 +93,22 @@ func (m *Monitor) Observe(u Usage) []Event {
 	case next < Warn && m.Level >= Warn:
 		ev = append(ev, Event{Kind: Recovered, Level: next, Usage: u})
 	}
+	if next < m.Level {
+		m.RefusedAt = time.Time{} // space was freed: the next refusal is news
+	}
 	m.Level = next
 	return ev
 }
 
-// Refused records that the server refused mail for quota ([OVERQUOTA]).
-func (m *Monitor) Refused(u Usage) Event {
-	m.LastAlert = u.Time
-	return Event{Kind: OverQuota, Level: Critical, Usage: u}
+// Refused records that the server refused mail for quota ([OVERQUOTA]) at
+// u.Time; u is the latest reading. It raises an OverQuota event unless one
+// was raised less than RemindEvery ago and usage has not fallen to a lower
+// level since: a move the watcher retries with backoff is refused again
+// and again, and the user needs to hear it once (and daily), not each time.
+func (m *Monitor) Refused(u Usage) (Event, bool) {
+	if !m.RefusedAt.IsZero() && u.Time.Sub(m.RefusedAt) < m.RemindEvery {
+		return Event{}, false
+	}
+	m.RefusedAt, m.LastAlert = u.Time, u.Time
+	return Event{Kind: OverQuota, Level: Critical, Usage: u}, true
 }

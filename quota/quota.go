@@ -3,6 +3,10 @@
 // reminder while above "warn"), and when the mailbox will be full at the
 // current rate. It is pure: the numbers come from imapsync, the history from
 // the state store, and the events go to the daemon.
+//
+// The user-facing texts of the alerts are here too, in English and Japanese
+// (messages.go: Alert, Text), with FormatSize and FormatPercent, so that the
+// daemon's log, the command line and the tray say the same thing.
 package quota
 
 import (
@@ -16,15 +20,28 @@ type Usage struct {
 	Used      int64     `json:"used"`      // bytes
 	Limit     int64     `json:"limit"`     // bytes; 0 = unknown
 	Estimated bool      `json:"estimated"` // the server has no QUOTA: Limit is the user's plan, Used a sum of folder sizes
+	// Messages and MessageLimit are the MESSAGE resource (RFC 9208), where
+	// the server limits the number of messages too; 0 = no such limit.
+	Messages     int64 `json:"messages,omitempty"`
+	MessageLimit int64 `json:"message_limit,omitempty"`
 }
 
-// Fraction is Used/Limit, or 0 when the limit is unknown.
+// Fraction is how full the mailbox is: Used/Limit, or Messages/MessageLimit
+// where that is higher (either limit makes the server bounce mail). 0 when
+// no limit is known.
 func (u Usage) Fraction() float64 {
-	if u.Limit <= 0 {
-		return 0
+	f := 0.0
+	if u.Limit > 0 {
+		f = float64(u.Used) / float64(u.Limit)
 	}
-	return float64(u.Used) / float64(u.Limit)
+	if u.MessageLimit > 0 {
+		f = max(f, float64(u.Messages)/float64(u.MessageLimit))
+	}
+	return f
 }
+
+// Known reports whether a limit is known, so a level can be told.
+func (u Usage) Known() bool { return u.Limit > 0 || u.MessageLimit > 0 }
 
 // Level is how full a mailbox is, in the product's terms.
 type Level int
@@ -38,7 +55,20 @@ const (
 )
 
 func (l Level) String() string {
+	if l < OK || l > Critical {
+		return fmt.Sprintf("level(%d)", int(l))
+	}
 	return [...]string{"ok", "show", "warn", "critical"}[l]
+}
+
+// ParseLevel is the inverse of Level.String.
+func ParseLevel(s string) (Level, bool) {
+	for l := OK; l <= Critical; l++ {
+		if l.String() == s {
+			return l, true
+		}
+	}
+	return OK, false
 }
 
 // Levels are the thresholds, as fractions of the limit.

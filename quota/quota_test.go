@@ -92,3 +92,58 @@ func TestFullIn(t *testing.T) {
 		t.Error("estimate from two hours of history")
 	}
 }
+
+// A restart restores the state: no second alert for the same crossing, and
+// the reminder comes a day after the last alert, not a day after the start.
+func TestMonitorStateSurvivesRestart(t *testing.T) {
+	m := NewMonitor(DefaultLevels)
+	m.Observe(reading(0, 85))
+	st := m.State()
+	m2 := NewMonitor(DefaultLevels)
+	m2.Restore(st)
+	if ev := m2.Observe(reading(1, 86)); len(ev) != 0 {
+		t.Fatalf("alerted again after a restart: %v", kinds(ev))
+	}
+	if got := kinds(m2.Observe(reading(24, 86))); got != "reminder:warn " {
+		t.Fatalf("a day later: %q", got)
+	}
+	m2.Restore(MonitorState{Level: 42})
+	if m2.Level != OK {
+		t.Fatalf("a bad stored level restored as %v", m2.Level)
+	}
+}
+
+// Refusals repeat while the watcher retries: one event, again after a day,
+// or at once after space was freed (the level fell) and it filled again.
+func TestMonitorRefusedOnce(t *testing.T) {
+	m := NewMonitor(DefaultLevels)
+	m.Observe(reading(0, 99))
+	if ev, ok := m.Refused(reading(1, 99)); !ok || ev.Kind != OverQuota || ev.Level != Critical {
+		t.Fatalf("first refusal: %v %v", ev, ok)
+	}
+	if _, ok := m.Refused(reading(2, 99)); ok {
+		t.Fatal("second refusal an hour later alerted again")
+	}
+	if _, ok := m.Refused(reading(25, 99)); !ok {
+		t.Fatal("no alert a day later")
+	}
+	m.Observe(reading(26, 50)) // cleaned up
+	m.Observe(reading(27, 99))
+	if _, ok := m.Refused(reading(27, 99)); !ok {
+		t.Fatal("no alert after the mailbox filled again")
+	}
+}
+
+// The MESSAGE limit counts as much as the storage limit.
+func TestFractionCountsMessages(t *testing.T) {
+	u := Usage{Used: 10, Limit: 100, Messages: 90, MessageLimit: 100}
+	if f := u.Fraction(); f != 0.9 {
+		t.Fatalf("fraction %v, want 0.9", f)
+	}
+	if !(Usage{MessageLimit: 5}).Known() || (Usage{Used: 5}).Known() {
+		t.Fatal("Known")
+	}
+	if l, ok := ParseLevel("warn"); !ok || l != Warn {
+		t.Fatal("ParseLevel")
+	}
+}
