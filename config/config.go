@@ -22,6 +22,7 @@ const Version = 1
 type Config struct {
 	Version    int              `toml:"version"`
 	DryRun     bool             `toml:"dry_run"`
+	KeepAwake  bool             `toml:"keep_awake"` // keep the PC from idle sleep while mailwarden runs
 	Classifier ClassifierConfig `toml:"classifier"`
 	Accounts   []Account        `toml:"account"`
 

@@ -21,6 +21,7 @@ import (
 	"github.com/mailwarden/mailwarden/config"
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/localapi"
+	"github.com/mailwarden/mailwarden/power"
 	"github.com/mailwarden/mailwarden/secrets"
 	"github.com/mailwarden/mailwarden/store"
 )
@@ -140,6 +141,19 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	d.mu.Unlock()
 
+	go power.WatchWake(ctx, 5*time.Second, d.resumed)
+	if d.cfg.KeepAwake {
+		if inh, err := power.KeepAwake("mailwarden keeps the inbox free of spam"); err != nil {
+			d.log.Warn("keep_awake", "err", err)
+			d.mu.Lock()
+			d.warnings = append(d.warnings, err.Error())
+			d.mu.Unlock()
+		} else {
+			defer inh.Release()
+			d.log.Info("keeping the PC from idle sleep while running (keep_awake)")
+		}
+	}
+
 	saver := time.NewTicker(d.opts.SaveEvery)
 	defer saver.Stop()
 	for {
@@ -157,6 +171,18 @@ func (d *Daemon) Run(ctx context.Context) error {
 			}
 			return d.Save()
 		}
+	}
+}
+
+// resumed reconnects every account at once after sleep or a network
+// change: the old connections are dead without knowing it.
+func (d *Daemon) resumed(reason string) {
+	d.log.Info("reconnecting every account", "why", reason)
+	d.mu.Lock()
+	accts := d.accounts
+	d.mu.Unlock()
+	for _, s := range accts {
+		s.reconnect()
 	}
 }
 

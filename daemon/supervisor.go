@@ -129,6 +129,21 @@ func (s *supervisor) once(ctx context.Context) error {
 	return w.Run(ctx)
 }
 
+// reconnect drops the account's connection and connects again at once
+// (after sleep or a network change), or cuts a failure backoff short.
+func (s *supervisor) reconnect() {
+	s.mu.Lock()
+	w := s.watcher
+	s.mu.Unlock()
+	if w != nil {
+		w.Reconnect()
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
 // syncNow wakes the watcher, or cuts a failure backoff short.
 func (s *supervisor) syncNow() {
 	s.mu.Lock()

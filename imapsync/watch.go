@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -54,6 +55,9 @@ type Watcher struct {
 	beforeMove func(*Message)
 	event      func(string)
 	observe    func(State, error)
+
+	curMu sync.Mutex
+	cur   *Session // the live session, for Reconnect
 }
 
 type retryItem struct {
@@ -81,6 +85,20 @@ func (w *Watcher) SyncNow() {
 	case w.syncNow <- struct{}{}:
 	default:
 	}
+}
+
+// Reconnect drops the current connection at once and reconnects, then
+// catches up from the stored last UID. After the machine slept or the
+// network changed, the old connection is usually dead without knowing it:
+// waiting for it to time out would leave new mail unfiltered for minutes.
+func (w *Watcher) Reconnect() {
+	w.curMu.Lock()
+	s := w.cur
+	w.curMu.Unlock()
+	if s != nil {
+		s.c.Close()
+	}
+	w.SyncNow() // also cuts a reconnection wait short
 }
 
 func (w *Watcher) emit(e string) {
@@ -164,6 +182,14 @@ func (w *Watcher) session(ctx context.Context) (healthy bool, err error) {
 		return false, err
 	}
 	defer s.Close()
+	w.curMu.Lock()
+	w.cur = s
+	w.curMu.Unlock()
+	defer func() {
+		w.curMu.Lock()
+		w.cur = nil
+		w.curMu.Unlock()
+	}()
 	stop := context.AfterFunc(ctx, func() {
 		time.AfterFunc(shutdownGrace, func() { s.c.Close() })
 	})

@@ -116,6 +116,16 @@ func newLogger(format, level string) (*slog.Logger, error) {
 		return nil, usageError{fmt.Sprintf("--log-level %q: use debug, info, warn or error", level)}
 	}
 	opts := &slog.HandlerOptions{Level: lv}
+	if os.Getenv("JOURNAL_STREAM") != "" && format == "text" {
+		// Under systemd stderr goes to the journal, which stamps each line
+		// itself: drop slog's time so it is not there twice.
+		opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}
+	}
 	switch format {
 	case "text":
 		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
