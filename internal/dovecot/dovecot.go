@@ -57,6 +57,9 @@ type Options struct {
 	// JunkName is the name of the \Junk special-use mailbox ("" = "Junk"),
 	// for example "Spam Email" or "迷惑メール".
 	JunkName string
+	// Users are more accounts (password Password, the 15 MiB quota), for
+	// tests and benchmarks that watch several mailboxes.
+	Users []string
 	// NoJunk configures no \Junk mailbox at all (JunkName is ignored).
 	NoJunk bool
 }
@@ -222,6 +225,9 @@ func (s *Server) prepare() error {
 		// home come from the userdb default_fields).
 		text := User + ":{PLAIN}" + Password + "::::::\n" +
 			SmallUser + ":{PLAIN}" + Password + "::::::userdb_quota_rule=*:storage=1M\n"
+		for _, u := range s.opts.Users {
+			text += u + ":{PLAIN}" + Password + "::::::\n"
+		}
 		// Read by the auth process, which runs as the internal user.
 		if err := os.WriteFile(users, []byte(text), 0o644); err != nil {
 			return fmt.Errorf("dovecot: %w", err)
