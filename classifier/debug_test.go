@@ -23,7 +23,7 @@ func TestDebugMessage(t *testing.T) {
 			t.Logf("gold spam=%v score=%.4f verdict=%v tokens=%d", msg.spam, res.Score, res.Verdict, res.Tokens)
 			ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
 			for _, tk := range toks {
-				c, ok := m.tokens[tokenHash(tk)]
+				c, ok := m.tokens.get(tokenHash(tk))
 				f := 0.5
 				if ok {
 					f = m.opts.robinson(c, ns, nh)

@@ -139,7 +139,7 @@ type Model struct {
 	path string // store file; "" for a model made by New
 
 	mu       sync.RWMutex
-	tokens   map[uint64]counts
+	tokens   tokenTable
 	spamMsgs uint32
 	hamMsgs  uint32
 }
@@ -147,7 +147,7 @@ type Model struct {
 // New returns an empty in-memory model. Its Save fails: use Open for a model
 // backed by a file.
 func New(opts Options) *Model {
-	return &Model{opts: opts.withDefaults(), tokens: make(map[uint64]counts)}
+	return &Model{opts: opts.withDefaults(), tokens: newTokenTable(0)}
 }
 
 // Options returns the options in effect (defaults filled in).
@@ -164,7 +164,7 @@ func (m *Model) Counts() (spamMsgs, hamMsgs uint32) {
 func (m *Model) TokenCount() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return len(m.tokens)
+	return m.tokens.len()
 }
 
 // Train learns msg (raw RFC 822 bytes) as spam or ham.
@@ -203,13 +203,13 @@ func (m *Model) trainHashes(hs []uint64, spam bool) {
 		m.hamMsgs = satInc(m.hamMsgs)
 	}
 	for _, h := range hs {
-		c := m.tokens[h]
+		c, _ := m.tokens.get(h)
 		if spam {
 			c.spam = satInc(c.spam)
 		} else {
 			c.ham = satInc(c.ham)
 		}
-		m.tokens[h] = c
+		m.tokens.set(h, c)
 	}
 }
 
@@ -222,7 +222,7 @@ func (m *Model) untrainHashes(hs []uint64, spam bool) {
 		m.hamMsgs = satDec(m.hamMsgs)
 	}
 	for _, h := range hs {
-		c, ok := m.tokens[h]
+		c, ok := m.tokens.get(h)
 		if !ok {
 			continue
 		}
@@ -232,9 +232,9 @@ func (m *Model) untrainHashes(hs []uint64, spam bool) {
 			c.ham = satDec(c.ham)
 		}
 		if c.spam == 0 && c.ham == 0 {
-			delete(m.tokens, h)
+			m.tokens.del(h)
 		} else {
-			m.tokens[h] = c
+			m.tokens.set(h, c)
 		}
 	}
 }
@@ -309,12 +309,13 @@ func satDec(v uint32) uint32 {
 func (m *Model) Prune(minCount uint32) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	dropped := 0
-	for h, c := range m.tokens {
-		if uint64(c.spam)+uint64(c.ham) < uint64(minCount) {
-			delete(m.tokens, h)
-			dropped++
+	kept := newTokenTable(0)
+	m.tokens.each(func(h uint64, c counts) {
+		if uint64(c.spam)+uint64(c.ham) >= uint64(minCount) {
+			kept.set(h, c)
 		}
-	}
+	})
+	dropped := m.tokens.len() - kept.len()
+	m.tokens = kept
 	return dropped
 }

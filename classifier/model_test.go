@@ -21,7 +21,9 @@ func spamMsg(i int) []byte {
 func snapshot(m *Model) (map[uint64]counts, uint32, uint32) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return maps.Clone(m.tokens), m.spamMsgs, m.hamMsgs
+	out := make(map[uint64]counts, m.tokens.len())
+	m.tokens.each(func(h uint64, c counts) { out[h] = c })
+	return out, m.spamMsgs, m.hamMsgs
 }
 
 func TestVerdictString(t *testing.T) {
@@ -60,11 +62,11 @@ func TestTrainUntrainInverse(t *testing.T) {
 		t.Errorf("untrain on empty model: counts %d/%d, %d tokens", s, h, e.TokenCount())
 	}
 	m.Untrain(synthHam(0), true) // trained as ham, untrained as spam
-	for tok, c := range m.tokens {
+	m.tokens.each(func(tok uint64, c counts) {
 		if c.spam > 100 || c.ham > 100 {
 			t.Fatalf("token %x count wrapped: %+v", tok, c)
 		}
-	}
+	})
 }
 
 func TestClassifyLearns(t *testing.T) {
@@ -275,11 +277,11 @@ func TestPrune(t *testing.T) {
 	if dropped == 0 || m.TokenCount() != before-dropped {
 		t.Fatalf("Prune(2) dropped %d of %d, %d left", dropped, before, m.TokenCount())
 	}
-	for _, c := range m.tokens {
+	m.tokens.each(func(_ uint64, c counts) {
 		if c.spam+c.ham < 2 {
 			t.Fatalf("token with count %+v kept", c)
 		}
-	}
+	})
 	if s, h := m.Counts(); s != 10 || h != 10 {
 		t.Errorf("message counts changed: %d/%d", s, h)
 	}

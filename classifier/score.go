@@ -54,7 +54,7 @@ func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
 	trainedBoth := m.spamMsgs > 0 && m.hamMsgs > 0
 	for i, h := range hs {
-		c, ok := m.tokens[h]
+		c, ok := m.tokens.get(h)
 		if !ok {
 			continue
 		}

@@ -109,7 +109,7 @@ func (m *Model) load(data []byte) error {
 	if uint64(n)*minRecord > uint64(len(recs)) {
 		return corrupt(fmt.Sprintf("truncated: %d tokens announced, room for at most %d", n, len(recs)/minRecord))
 	}
-	tokens := make(map[uint64]counts, n)
+	tokens := newTokenTable(int(n))
 	p := recs
 	for i := uint32(0); i < n; i++ {
 		if len(p) < 8 {
@@ -127,7 +127,7 @@ func (m *Model) load(data []byte) error {
 			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
 		}
 		p = p[k2:]
-		tokens[h] = counts{clamp32(s), clamp32(hm)}
+		tokens.set(h, counts{clamp32(s), clamp32(hm)})
 	}
 	if len(p) != 0 {
 		return corrupt("trailing bytes after the last token")
@@ -208,18 +208,23 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	binary.LittleEndian.PutUint32(hdr[8:], storeVersion)
 	binary.LittleEndian.PutUint32(hdr[12:], m.spamMsgs)
 	binary.LittleEndian.PutUint32(hdr[16:], m.hamMsgs)
-	binary.LittleEndian.PutUint32(hdr[20:], uint32(len(m.tokens)))
+	binary.LittleEndian.PutUint32(hdr[20:], uint32(m.tokens.len()))
 	if _, err := cw.Write(hdr[:]); err != nil {
 		return cw.n, err
 	}
 	buf := make([]byte, 0, 64)
-	for h, c := range m.tokens {
+	var werr error
+	m.tokens.each(func(h uint64, c counts) {
+		if werr != nil {
+			return
+		}
 		buf = binary.LittleEndian.AppendUint64(buf[:0], h)
 		buf = binary.AppendUvarint(buf, uint64(c.spam))
 		buf = binary.AppendUvarint(buf, uint64(c.ham))
-		if _, err := cw.Write(buf); err != nil {
-			return cw.n, err
-		}
+		_, werr = cw.Write(buf)
+	})
+	if werr != nil {
+		return cw.n, werr
 	}
 	var sum [4]byte
 	binary.LittleEndian.PutUint32(sum[:], cw.crc)
