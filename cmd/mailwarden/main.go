@@ -43,6 +43,7 @@ func init() {
 		{"train", "[--store DIR] --spam DIR|FILE... --ham DIR|FILE...", "train the classifier from message files", cmdTrain},
 		{"classify", "[--store DIR] FILE...", "print file, score and verdict for each message file", cmdClassify},
 		{"eval", "[--mode full|toe|tonr] [--json] [--limit N] [--save-scores DIR] CORPUS... | --scores FILE...", "measure the classifier on labelled corpora (TREC protocol: classify, then train, message by message)", cmdEval},
+		{"explain", "[--store DIR] [--json] FILE...", "the verdict, the score and the tokens that weighed most either way", cmdExplain},
 		{"status", "[--json]", "the daemon and every account: state, what it did, problems (exit 3: no daemon, 4: an account is failing)", cmdStatus},
 		{"log", "[-n N] [--json]", "the newest actions: what was moved, when, score", cmdLog},
 		{"sync", "[ACCOUNT]", "check INBOX now", cmdSync},

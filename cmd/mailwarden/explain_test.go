@@ -1,0 +1,64 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// train, classify and explain on small files, through the binary.
+func TestTrainClassifyExplain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	write := func(name, subject, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("From: x@example.com\r\nSubject: "+subject+"\r\n\r\n"+body+"\r\n"), 0o644)
+		return p
+	}
+	var spam, ham []string
+	for i := range 5 {
+		spam = append(spam, write("s"+string(rune('a'+i))+".eml", "cheap pills now", "buy cheap pills viagra discount offer click"))
+		ham = append(ham, write("h"+string(rune('a'+i))+".eml", "meeting notes", "the minutes of our project meeting are attached"))
+	}
+	store := filepath.Join(dir, "store")
+	args := append([]string{"train", "--store", store, "--spam"}, spam...)
+	args = append(append(args, "--ham"), ham...)
+	if out, code := mw(t, bin, args...); code != 0 || !strings.Contains(out, "5 spam, 5 ham") {
+		t.Fatalf("train: %d %s", code, out)
+	}
+	probe := write("probe.eml", "cheap pills", "discount viagra offer")
+	out, code := mw(t, bin, "classify", "--store", store, probe, ham[0])
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || !strings.HasSuffix(lines[0], "\tspam") || !strings.HasSuffix(lines[1], "\tham") {
+		t.Fatalf("classify: %d %q", code, out)
+	}
+	out, code = mw(t, bin, "explain", "--json", "--store", store, probe)
+	var ex []struct {
+		Verdict string
+		Reasons []struct {
+			Token    string
+			SpamProb float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &ex); err != nil || code != 0 {
+		t.Fatalf("explain: %d %v %q", code, err, out)
+	}
+	if ex[0].Verdict != "spam" || len(ex[0].Reasons) == 0 || ex[0].Reasons[0].SpamProb < 0.5 {
+		t.Fatalf("explain gave %+v", ex)
+	}
+	found := false
+	for _, r := range ex[0].Reasons {
+		found = found || strings.Contains(r.Token, "pills") || strings.Contains(r.Token, "viagra")
+	}
+	if !found {
+		t.Errorf("the reasons do not name the spam words: %+v", ex[0].Reasons)
+	}
+	if out, code := mw(t, bin, "classify", "--store", store, filepath.Join(dir, "missing.eml")); code != exitError || !strings.Contains(out, "missing.eml") {
+		t.Errorf("a missing file: %d %q", code, out)
+	}
+}
