@@ -47,7 +47,7 @@ func accountAdd(ctx context.Context, args []string) error {
 	}
 	in := bufio.NewReader(os.Stdin)
 	if req.Address == "" {
-		fmt.Print("Mail address: ")
+		fmt.Print(lang.T("prompt address"))
 		line, err := in.ReadString('\n')
 		if err != nil && line == "" {
 			return usageError{"no address given: pass --address"}
@@ -59,7 +59,7 @@ func accountAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	if req.Host == "" && !*cf.json {
-		fmt.Println("Trying the usual server settings for", req.Address, "...")
+		fmt.Println(lang.T("trying settings", req.Address))
 	}
 	res, err := cf.client().AddAccount(ctx, req)
 	if *cf.json && err == nil {
@@ -72,7 +72,7 @@ func accountAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	a := res.Account
-	fmt.Printf("account %q saved: %s:%d (%s) as %s; password in %s. mailwarden is watching it now.\n", a.Name, a.Host, a.Port, a.TLS, a.Username, a.PasswordSource)
+	fmt.Println(lang.T("account added", a.Name, a.Host, a.Port, a.TLS, a.Username, a.PasswordSource))
 	return nil
 }
 
@@ -80,7 +80,7 @@ func accountAdd(ctx context.Context, args []string) error {
 // from standard input.
 func readPassword(in *bufio.Reader, fromStdin bool) (string, error) {
 	if !fromStdin && term.IsTerminal(int(os.Stdin.Fd())) {
-		fmt.Print("Password: ")
+		fmt.Print(lang.T("prompt password"))
 		b, err := term.ReadPassword(int(os.Stdin.Fd()))
 		fmt.Println()
 		if err != nil {
@@ -135,6 +135,6 @@ func accountRemove(ctx context.Context, args []string) error {
 	if *cf.json {
 		return printJSON(map[string]bool{"ok": true})
 	}
-	fmt.Printf("account %q removed; its mail on the server is untouched\n", fs.Arg(0))
+	fmt.Println(lang.T("account removed", fs.Arg(0)))
 	return nil
 }

@@ -50,7 +50,7 @@ func cmdExplain(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("%s\n  subject: %s\n  verdict: %s (score %.4f, %d distinct tokens)\n", e.File, clip(e.Subject, 70), e.Verdict, e.Score, e.Tokens)
 		if len(e.Reasons) == 0 {
-			fmt.Println("  no token carried evidence: too little is known (train it: mailwarden train)")
+			fmt.Println("  " + lang.T("too little known"))
 			continue
 		}
 		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // Exit codes scripts can rely on.
@@ -36,6 +38,9 @@ type command struct {
 }
 
 var commands []command
+
+// lang is the language of user-facing output (LANG, LC_ALL: ja → Japanese).
+var lang = i18n.Detect()
 
 func init() {
 	commands = []command{
@@ -94,6 +99,9 @@ func main() {
 				fmt.Fprintf(os.Stderr, "mailwarden %s: %s\n", name, ec.msg)
 			}
 			os.Exit(ec.code)
+		}
+		if isNotRunning(err) && lang != i18n.En {
+			err = fmt.Errorf("%s (%w)", lang.T("not running"), err)
 		}
 		fmt.Fprintf(os.Stderr, "mailwarden %s: %v\n", name, err)
 		var ue usageError

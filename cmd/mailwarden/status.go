@@ -30,25 +30,27 @@ func cmdStatus(ctx context.Context, args []string) error {
 			return err
 		}
 	} else {
-		state := "running"
+		fmt.Println(lang.T("daemon running", st.PID, ago(st.Started), st.Spam, st.Ham))
 		if st.Paused {
-			state = "running, filtering PAUSED (mailwarden resume)"
+			fmt.Println(lang.T("filtering paused"))
 		}
-		fmt.Printf("mailwarden %s (pid %d, since %s); classifier trained on %d spam, %d ham\n", state, st.PID, ago(st.Started), st.Spam, st.Ham)
 		for _, w := range st.Warnings {
-			fmt.Printf("warning: %s\n", w)
+			fmt.Println(lang.T("warning", w))
 		}
 		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ACCOUNT\tSTATE\tSINCE\tJUDGED\tMOVED\tNOTE")
+		fmt.Fprintln(tw, lang.T("status header"))
 		for _, a := range st.Accounts {
-			note := a.Error
-			if !a.NextRetry.IsZero() {
-				note = strings.TrimSpace(note + " (retry " + a.NextRetry.Local().Format("15:04:05") + ")")
-			}
+			note := []string{lang.T(string(a.State))}
 			if a.DryRun {
-				note = strings.TrimSpace("dry run " + note)
+				note = append(note, lang.T("dry run"))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", a.Name, a.State, ago(a.Since), a.Judged, a.Moved, note)
+			if a.Error != "" {
+				note = append(note, a.Error)
+			}
+			if !a.NextRetry.IsZero() {
+				note = append(note, lang.T("retry at", a.NextRetry.Local().Format("15:04:05")))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", a.Name, a.State, ago(a.Since), a.Judged, a.Moved, strings.Join(note, "; "))
 		}
 		tw.Flush()
 	}
@@ -90,7 +92,8 @@ func clip(s string, n int) string {
 	return string(r)
 }
 
-// simple runs a client command without output of its own.
+// simple runs a client command without output of its own; done is the
+// i18n key of what it prints on success.
 func simple(name, done string, call func(ctx context.Context, c *localapi.Client, fs []string) error) func(context.Context, []string) error {
 	return func(ctx context.Context, args []string) error {
 		fs := newFlags(name)
@@ -104,22 +107,22 @@ func simple(name, done string, call func(ctx context.Context, c *localapi.Client
 		if *cf.json {
 			return printJSON(map[string]bool{"ok": true})
 		}
-		fmt.Println(done)
+		fmt.Println(lang.T(done))
 		return nil
 	}
 }
 
 var (
-	cmdPause = simple("pause", "filtering paused: new mail stays in INBOX until `mailwarden resume`", func(ctx context.Context, c *localapi.Client, _ []string) error {
+	cmdPause = simple("pause", "paused done", func(ctx context.Context, c *localapi.Client, _ []string) error {
 		return c.SetPaused(ctx, true)
 	})
-	cmdResume = simple("resume", "filtering resumed", func(ctx context.Context, c *localapi.Client, _ []string) error {
+	cmdResume = simple("resume", "resumed done", func(ctx context.Context, c *localapi.Client, _ []string) error {
 		return c.SetPaused(ctx, false)
 	})
-	cmdReload = simple("reload", "config reloaded", func(ctx context.Context, c *localapi.Client, _ []string) error {
+	cmdReload = simple("reload", "reloaded done", func(ctx context.Context, c *localapi.Client, _ []string) error {
 		return c.Reload(ctx)
 	})
-	cmdSync = simple("sync", "checking now", func(ctx context.Context, c *localapi.Client, args []string) error {
+	cmdSync = simple("sync", "sync done", func(ctx context.Context, c *localapi.Client, args []string) error {
 		account := ""
 		if len(args) > 0 {
 			account = args[0]

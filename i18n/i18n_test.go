@@ -1,0 +1,48 @@
+package i18n
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every text exists in both languages, with the same format verbs.
+func TestEveryTextInEnglishAndJapanese(t *testing.T) {
+	for key, m := range texts {
+		en, ja := m[En], m[Ja]
+		if en == "" || ja == "" {
+			t.Errorf("%q lacks a language: en %q, ja %q", key, en, ja)
+			continue
+		}
+		for _, verb := range []string{"%s", "%d", "%q"} {
+			if strings.Count(en, verb) != strings.Count(ja, verb) {
+				t.Errorf("%q: %s count differs: %q / %q", key, verb, en, ja)
+			}
+		}
+		if en == ja {
+			t.Errorf("%q: the Japanese text is the English one", key)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	for _, c := range []struct {
+		all, lang string
+		want      Lang
+	}{{"", "ja_JP.UTF-8", Ja}, {"", "en_US.UTF-8", En}, {"C", "ja_JP.UTF-8", En}, {"", "", En}} {
+		t.Setenv("LC_ALL", c.all)
+		t.Setenv("LC_MESSAGES", "")
+		t.Setenv("LANG", c.lang)
+		if got := Detect(); got != c.want {
+			t.Errorf("LC_ALL=%q LANG=%q: %v, want %v", c.all, c.lang, got, c.want)
+		}
+	}
+	if got := Ja.T("online"); got != "受信箱を監視中" {
+		t.Errorf("Ja online = %q", got)
+	}
+	if got := En.T("moved to junk", "Win a prize"); got != "Moved to Junk: Win a prize" {
+		t.Errorf("formatted: %q", got)
+	}
+	if got := Ja.T("no such key"); got != "no such key" {
+		t.Errorf("unknown key: %q", got)
+	}
+}
