@@ -218,6 +218,9 @@ func runPeer(ctx context.Context, tool, name string, msgs []corpus.Labelled, dir
 	r.Report = eval.NewReport(tool, name, eval.Full, out)
 	r.PeakRSS = p.Peak()
 	r.StoreBytes = size
+	if n, ok := p.(interface{ Note() string }); ok {
+		r.Note = n.Note()
+	}
 	return r, out.Samples
 }
 

@@ -211,7 +211,13 @@ type spamassassin struct {
 	logf   *os.File
 	sapeak int64
 	calls  int
+	// Messages over spamc's default 500 KB limit are passed through
+	// unscanned (no Bayes header: 0.5) and refused for learning (exit 98).
+	unscanned, unlearned int
 }
+
+// exTooBig is spamc's exit code for a message over its size limit.
+const exTooBig = 98
 
 const saShare = "/usr/share/spamassassin"
 
@@ -319,7 +325,7 @@ func (s *spamassassin) Classify(msg []byte) (float64, eval.Verdict, error) {
 	if res.code != 0 {
 		return 0, 0, failed("spamc", res)
 	}
-	p := 0.5 // not scanned (over spamc's size limit): no opinion
+	p, found := 0.5, false // not scanned (over spamc's size limit): no opinion
 	sc := bufio.NewScanner(bytes.NewReader(res.stdout))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -331,8 +337,12 @@ func (s *spamassassin) Classify(msg []byte) (float64, eval.Verdict, error) {
 			if p, err = strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
 				return 0, 0, fmt.Errorf("spamc: X-Spam-Bayes %q: %w", v, err)
 			}
+			found = true
 			break
 		}
+	}
+	if !found {
+		s.unscanned++
 	}
 	if s.calls++; s.calls%500 == 1 {
 		s.sample()
@@ -356,6 +366,10 @@ func (s *spamassassin) Train(msg []byte, spam bool) error {
 		return err
 	}
 	// spamc exits 0 for "learned" and "already learned" (a duplicate).
+	if res.code == exTooBig {
+		s.unlearned++
+		return nil
+	}
 	if res.code != 0 {
 		return failed("spamc -L "+label, res)
 	}
@@ -394,6 +408,14 @@ func spamdPIDs(parent int) []int {
 		}
 	}
 	return pids
+}
+
+// Note says how many messages spamc did not pass on (over its size limit).
+func (s *spamassassin) Note() string {
+	if s.unscanned+s.unlearned == 0 {
+		return ""
+	}
+	return fmt.Sprintf("spamc's default 500 KB limit: %d messages not scanned (scored 0.5, unsure), %d not learned", s.unscanned, s.unlearned)
 }
 
 // Peak is the largest spamd process (the spamc clients are tiny).
