@@ -24,6 +24,7 @@ type Config struct {
 	DryRun     bool             `toml:"dry_run"`
 	KeepAwake  bool             `toml:"keep_awake"` // keep the PC from idle sleep while mailwarden runs
 	Classifier ClassifierConfig `toml:"classifier"`
+	Quota      QuotaConfig      `toml:"quota"` // see quota.go
 	Accounts   []Account        `toml:"account"`
 
 	// Path is the file the config was read from ("" when built in memory).
@@ -53,6 +54,9 @@ type Account struct {
 	MaxFetchKiB    int      `toml:"max_fetch_kib"`
 	PollInterval   Duration `toml:"poll_interval"`
 	DryRun         bool     `toml:"dry_run"`
+	// Quota overrides [quota] for this account; after loading it holds
+	// the account's effective settings.
+	Quota QuotaConfig `toml:"quota"`
 }
 
 // TLSMode is how the connection is secured: "tls" (implicit TLS, port 993),
@@ -168,6 +172,7 @@ func (c *Config) migrate() error {
 }
 
 func (c *Config) applyDefaults() {
+	defer c.applyQuotaDefaults()
 	for i := range c.Accounts {
 		a := &c.Accounts[i]
 		if a.TLS == "" {
@@ -230,7 +235,7 @@ func (c *Config) validate(data []byte) error {
 	if c.Classifier.SpamCutoff != 0 && c.Classifier.HamCutoff >= c.Classifier.SpamCutoff {
 		return &Error{File: c.Path, Line: lineOf(data, "spam_cutoff", 0), Msg: "spam_cutoff must be above ham_cutoff"}
 	}
-	return nil
+	return c.validateQuota(data)
 }
 
 // lineOf finds the line of key inside the n-th [[account]] table (n < 0:
