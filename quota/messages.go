@@ -36,10 +36,24 @@ const (
 	MsgFreeHint         MsgKey = "free-hint"      // how to free it
 	MsgFullIn           MsgKey = "full-in"        // the trend
 	MsgEstimated        MsgKey = "estimated"      // no QUOTA on the server
+
+	// The command line's report and clean-ups.
+	MsgReportUsage   MsgKey = "report.usage"
+	MsgReportNoTrend MsgKey = "report.no-trend"
+	MsgReportStale   MsgKey = "report.stale"
+	MsgReportFolders MsgKey = "report.folders"
+	MsgReportBiggest MsgKey = "report.biggest"
+	MsgReportOldest  MsgKey = "report.oldest"
+	MsgReportBadDate MsgKey = "report.bad-date"
+	MsgCleanupCount  MsgKey = "cleanup.count"
+	MsgCleanupAsk    MsgKey = "cleanup.ask"
+	MsgCleanupNone   MsgKey = "cleanup.none"
+	MsgCleanupKept   MsgKey = "cleanup.kept"
+	MsgCleanupDone   MsgKey = "cleanup.done"
 )
 
 // catalog holds the texts. Placeholders: {account} {used} {limit}
-// {percent} {folder} {folder_size} {days}.
+// {percent} {level} {folder} {folder_size} {days} {count} {size} {freed}.
 var catalog = map[MsgKey]map[Lang]string{
 	MsgCrossedShow: {
 		EN: "{account}: the mailbox is {percent} full ({used} of {limit}).",
@@ -85,6 +99,39 @@ var catalog = map[MsgKey]map[Lang]string{
 		EN: "(Estimated: the server does not report a quota, so the limit is the {limit} set in the configuration.)",
 		JA: "（推定値: サーバーが容量制限を報告しないため、設定の上限 {limit} を使っています。）",
 	},
+	MsgReportUsage: {
+		EN: "{account}: {used} of {limit} used ({percent}, {level})",
+		JA: "{account}: {limit} 中 {used} 使用（{percent}、{level}）",
+	},
+	MsgReportNoTrend: {
+		EN: "No estimate of when it will be full: usage is not rising, or there is too little history yet.",
+		JA: "満杯になる時期の見込みはありません（使用量が増えていないか、履歴がまだ足りません）。",
+	},
+	MsgReportStale: {
+		EN: "The server could not be read now: these figures are from an earlier check.",
+		JA: "サーバーを今読めませんでした。以下は前回の確認時の数値です。",
+	},
+	MsgReportFolders: {EN: "Biggest folders:", JA: "大きいフォルダー:"},
+	MsgReportBiggest: {EN: "Biggest messages:", JA: "大きいメッセージ:"},
+	MsgReportOldest:  {EN: "Oldest messages:", JA: "古いメッセージ:"},
+	MsgReportBadDate: {
+		EN: "* arrival date: the Date header is missing or bad",
+		JA: "* 到着日時（Date ヘッダーがないか不正なため）",
+	},
+	MsgCleanupCount: {
+		EN: "{account}: {count} messages in {folder} ({size})",
+		JA: "{account}: {folder} に {count} 通（{size}）",
+	},
+	MsgCleanupAsk: {
+		EN: "Delete them for good? This cannot be undone. [y/N] ",
+		JA: "完全に削除しますか？元に戻せません。[y/N] ",
+	},
+	MsgCleanupNone: {EN: "Nothing to delete.", JA: "削除するものはありません。"},
+	MsgCleanupKept: {EN: "Nothing was deleted.", JA: "何も削除していません。"},
+	MsgCleanupDone: {
+		EN: "{account}: deleted {count} messages ({size}) from {folder}; freed {freed}, now {used} of {limit} used.",
+		JA: "{account}: {folder} から {count} 通（{size}）を削除しました。{freed} 空き、現在 {limit} 中 {used} 使用。",
+	},
 }
 
 // Keys lists every key of the catalog.
@@ -106,6 +153,11 @@ type Args struct {
 	// FullIn is the trend's estimate; HasFullIn is false when there is none.
 	FullIn    time.Duration
 	HasFullIn bool
+	// For the command line: a level's name, a count of messages, their
+	// size, and the space a clean-up freed.
+	Level       string
+	Count       int
+	Size, Freed int64
 }
 
 // Text returns the text of key in lang (English where lang is unknown),
@@ -127,6 +179,10 @@ func Text(lang Lang, key MsgKey, a Args) string {
 		"{folder}", a.Folder,
 		"{folder_size}", FormatSize(a.FolderSize),
 		"{days}", fmt.Sprint(Days(a.FullIn)),
+		"{level}", a.Level,
+		"{count}", fmt.Sprint(a.Count),
+		"{size}", FormatSize(a.Size),
+		"{freed}", FormatSize(a.Freed),
 	).Replace(t)
 }
 

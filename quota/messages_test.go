@@ -13,9 +13,11 @@ var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 // Every text exists in every language, with the same placeholders, and
 // every placeholder is one Text fills.
 func TestCatalogComplete(t *testing.T) {
-	known := []string{"{account}", "{used}", "{limit}", "{percent}", "{folder}", "{folder_size}", "{days}"}
+	known := []string{"{account}", "{used}", "{limit}", "{percent}", "{folder}", "{folder_size}", "{days}", "{level}", "{count}", "{size}", "{freed}"}
 	for _, k := range []MsgKey{MsgCrossedShow, MsgCrossedWarn, MsgCrossedCritical, MsgReminderWarn, MsgReminderCritical,
-		MsgRecovered, MsgOverQuota, MsgBiggestFolder, MsgFreeHint, MsgFullIn, MsgEstimated} {
+		MsgRecovered, MsgOverQuota, MsgBiggestFolder, MsgFreeHint, MsgFullIn, MsgEstimated,
+		MsgReportUsage, MsgReportNoTrend, MsgReportStale, MsgReportFolders, MsgReportBiggest, MsgReportOldest, MsgReportBadDate,
+		MsgCleanupCount, MsgCleanupAsk, MsgCleanupNone, MsgCleanupKept, MsgCleanupDone} {
 		if _, ok := catalog[k]; !ok {
 			t.Errorf("no texts for %s", k)
 		}
