@@ -73,6 +73,7 @@ type MessageInfo struct {
 	Size             int64     `json:"size"`
 	Date             time.Time `json:"date"`
 	DateFromInternal bool      `json:"date_from_internal,omitempty"` // the Date header is missing or bad: Date is INTERNALDATE
+	MessageID        string    `json:"message_id,omitempty"`         // normalised, "" if none
 	// Header holds the Date, From, Subject and Message-ID fields, raw, for
 	// the caller to decode and show.
 	Header []byte `json:"-"`
@@ -387,6 +388,7 @@ func (s *Session) topMessages(u *Usage, indexes map[string]*FolderIndex, n int) 
 	for _, l := range [][]MessageInfo{u.Biggest, u.Oldest} {
 		for i := range l {
 			l[i].Header = headers[l[i].Mailbox][l[i].UID]
+			l[i].MessageID = messageIDOf(l[i].Header)
 		}
 	}
 	return nil
