@@ -121,7 +121,4 @@ func (d *Daemon) NotJunk(ctx context.Context, seq uint64) (store.Action, error) 
 	return store.Action{}, errors.New("undo is not available in this build yet: move the message back to INBOX in your mail client")
 }
 
-// Quota reports every account's storage.
-func (d *Daemon) Quota(ctx context.Context) ([]localapi.QuotaReport, error) {
-	return nil, errors.New("quota reports are not available in this build yet")
-}
+// Quota and Cleanup: see quota.go.

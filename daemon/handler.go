@@ -93,6 +93,7 @@ func (h *handler) Done(ctx context.Context, account string, m *imapsync.Message,
 	res, judged := h.d.verdicts[k]
 	delete(h.d.verdicts, k)
 	h.d.mu.Unlock()
+	h.d.quotaRefused(account, o.Err) // an [OVERQUOTA] refusal raises a quota alert (quota.go)
 
 	text := classifier.Extract(m.Header)
 	a := &store.Action{

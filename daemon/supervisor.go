@@ -63,6 +63,7 @@ func (s *supervisor) stop() {
 
 func (s *supervisor) run(ctx context.Context) {
 	defer close(s.done)
+	defer s.d.quotaLoop(ctx, s.cfg)() // the account's quota checks, until ctx ends (quota.go)
 	backoff := failBackoffMin
 	for {
 		err := s.once(ctx)

@@ -16,6 +16,7 @@ type Backend interface {
 	SetPaused(paused bool)
 	Reload() error
 	Quota(ctx context.Context) ([]QuotaReport, error)
+	Cleanup(ctx context.Context, req CleanupRequest) ([]CleanupReport, error)
 	Accounts() ([]AccountConfig, error)
 	AddAccount(ctx context.Context, req AccountAdd) (AccountAdded, error)
 	RemoveAccount(name string) error

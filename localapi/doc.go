@@ -11,6 +11,7 @@
 //	POST /v0/sync[?account=A]   check now
 //	POST /v0/pause, /v0/resume  stop / restart filtering (watching goes on)
 //	POST /v0/reload             re-read the config file
-//	GET  /v0/quota              []QuotaReport
+//	GET  /v0/quota              []QuotaReport: every account's storage, read now
+//	POST /v0/cleanup            CleanupRequest → []CleanupReport: count (dry run) or delete Junk/Trash mail
 //	GET  /v0/events             a stream of Event, one JSON object per line
 package localapi

@@ -35,6 +35,7 @@ func NewServer(b Backend, log *slog.Logger) *Server {
 	mux.HandleFunc("POST /v0/resume", s.pause(false))
 	mux.HandleFunc("POST /v0/reload", s.reload)
 	mux.HandleFunc("GET /v0/quota", s.quota)
+	mux.HandleFunc("POST /v0/cleanup", s.cleanup)
 	mux.HandleFunc("GET /v0/events", s.events)
 	mux.HandleFunc("GET /v0/accounts", s.accounts)
 	mux.HandleFunc("POST /v0/accounts", s.addAccount)

@@ -49,25 +49,6 @@ type Status struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-// QuotaReport is an account's storage: see the quota package for the policy.
-type QuotaReport struct {
-	Account   string        `json:"account"`
-	Used      int64         `json:"used"`
-	Limit     int64         `json:"limit"`
-	Estimated bool          `json:"estimated"`
-	Level     string        `json:"level"`
-	FullIn    time.Duration `json:"full_in,omitempty"`
-	Folders   []FolderSize  `json:"folders,omitempty"`
-	Error     string        `json:"error,omitempty"`
-}
-
-// FolderSize is one folder's share of the quota.
-type FolderSize struct {
-	Name     string `json:"name"`
-	Messages int    `json:"messages"`
-	Size     int64  `json:"size"`
-}
-
 // EventKind says what an Event carries.
 type EventKind string
 
@@ -75,7 +56,7 @@ type EventKind string
 const (
 	EventAction EventKind = "action" // a message was judged or moved: Action
 	EventState  EventKind = "state"  // an account changed state: Account
-	EventQuota  EventKind = "quota"  // a quota level was crossed: Quota
+	EventQuota  EventKind = "quota"  // a quota alert (quota.go): Quota, Alert, Message
 	EventNotice EventKind = "notice" // something the user should see: Message
 )
 
@@ -87,5 +68,6 @@ type Event struct {
 	Action  *store.Action  `json:"action,omitempty"`
 	State   *AccountStatus `json:"state,omitempty"`
 	Quota   *QuotaReport   `json:"quota,omitempty"`
+	Alert   *QuotaAlert    `json:"alert,omitempty"`
 	Message string         `json:"message,omitempty"`
 }
