@@ -55,3 +55,10 @@ bench:
 # Accuracy against bogofilter, spamprobe and SpamAssassin's Bayes (TREC protocol; about 30 minutes).
 bench-peers:
 	bench/peers.sh
+
+# The daemon's targets (issue 6): `mailwarden run` on three IMAP accounts with IDLE and a 20,000-message
+# store, against Thunderbird under Xvfb: memory, CPU over a 5-minute idle window, delivery -> Junk latency
+# (bench/out/daemon-DATE.md; about 15 minutes). DAEMON_BENCH_FLAGS="-idle 30s" for a smoke run.
+.PHONY: bench-daemon
+bench-daemon:
+	bench/daemon.sh $(DAEMON_BENCH_FLAGS)
