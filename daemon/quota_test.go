@@ -24,6 +24,7 @@ import (
 	"github.com/mailwarden/mailwarden/internal/dovecot/dovecottest"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/quota"
+	"github.com/mailwarden/mailwarden/store"
 )
 
 // quotaAccount is one [[account]] of quotaConfig.
@@ -123,6 +124,14 @@ func (q *quotaRun) logText() string {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.log.String()
+}
+
+// setClock makes the daemon's quota checks believe it is at.
+func (q *quotaRun) setClock(at time.Time) {
+	b := q.d.quotas()
+	b.mu.Lock()
+	b.now = func() time.Time { return at }
+	b.mu.Unlock()
 }
 
 // take returns the alerts collected so far as "kind:level" and forgets
@@ -306,14 +315,11 @@ func TestQuotaAlertsOnceAgainstDovecot(t *testing.T) {
 
 	// A day later, the reminder; an hour after that, nothing.
 	t0 := time.Now()
-	q.d.quotas().mu.Lock()
-	q.d.quotas().now = func() time.Time { return t0.Add(25 * time.Hour) }
-	q.d.quotas().mu.Unlock()
+	q.setClock(t0.Add(25 * time.Hour))
 	step("a day later", "reminder:critical")
 	q.stop()
-	q2 := startQuotaDaemon(t, cfg, dir, Options{})
-	q2.d.quotas().now = func() time.Time { return t0.Add(26 * time.Hour) }
-	q = q2
+	q = startQuotaDaemon(t, cfg, dir, Options{})
+	q.setClock(t0.Add(26 * time.Hour))
 	step("after a restart", "")
 
 	if _, err := srv.Doveadm("expunge", "-u", user, "mailbox", "Archive", "all"); err != nil {
@@ -364,6 +370,21 @@ func TestQuotaOverQuotaAlert(t *testing.T) {
 		t.Fatal(err)
 	}
 	used0 := quotaKiB(t, srv, user)
+	// The test needs the classifier to call it spam (trained on the Junk
+	// seeded above): say so plainly if it does not.
+	var judged *store.Action
+	waitFor(t, 20*time.Second, "the spam judged", func() bool {
+		acts, _ := q.d.Store().Actions(0)
+		for _, a := range acts {
+			if a.MessageID == "<c16-spam20k@campaign.example.jp>" {
+				judged = &a
+			}
+		}
+		return judged != nil
+	})
+	if judged.Verdict != "spam" {
+		t.Fatalf("the classifier judged the case-16 spam %s (score %.3f): this test needs a spam verdict to attempt the move", judged.Verdict, judged.Score)
+	}
 	var over []localapi.Event
 	waitFor(t, 20*time.Second, "the over-quota alert", func() bool {
 		_, evs := q.take()
