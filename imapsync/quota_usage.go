@@ -124,6 +124,17 @@ func (u *Usage) Size() int64 {
 // Nothing is changed on the server: folders are only EXAMINEd.
 func (s *Session) Usage(ctx context.Context, opts UsageOptions) (*Usage, error) {
 	u := &Usage{StatusSize: s.caps.Has(imap.CapStatusSize) || s.caps.Has(imap.CapIMAP4rev2)}
+	// STATUS of the selected mailbox is discouraged (RFC 3501 6.3.10):
+	// leave it first where the server allows it without an EXPUNGE.
+	if s.selected != "" && (s.caps.Has(imap.CapUnselect) || s.caps.Has(imap.CapIMAP4rev2)) {
+		stop := s.guard(cmdTimeout)
+		err := s.c.Unselect().Wait()
+		stop()
+		if err != nil {
+			return nil, fmt.Errorf("UNSELECT: %w", err)
+		}
+		s.selected, s.sel = "", nil
+	}
 	var err error
 	if u.Roots, u.HasQuota, err = s.QuotaRoots(); err != nil {
 		return nil, err
