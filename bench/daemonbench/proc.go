@@ -81,11 +81,12 @@ func tree(root int) []procStat {
 	return out
 }
 
-// memKB returns Rss and Pss (KiB) of a process from /proc/PID/smaps_rollup.
-func memKB(pid int) (rss, pss int64, err error) {
+// memKB returns Rss, Pss, and Pss split into anonymous and file-backed
+// memory (KiB) of a process from /proc/PID/smaps_rollup.
+func memKB(pid int) (rss, pss, anon, file int64, err error) {
 	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(pid), "smaps_rollup"))
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, 0, err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -104,15 +105,21 @@ func memKB(pid int) (rss, pss int64, err error) {
 			rss = n
 		case "Pss":
 			pss = n
+		case "Pss_Anon":
+			anon = n
+		case "Pss_File":
+			file = n
 		}
 	}
-	return rss, pss, sc.Err()
+	return rss, pss, anon, file, sc.Err()
 }
 
 // sample is one look at a process tree.
 type sample struct {
 	t        time.Time
 	rss, pss int64          // KiB, summed over the tree
+	anon     int64          // KiB of pss: anonymous (heap, stacks)
+	file     int64          // KiB of pss: file-backed (binary, libraries, mmapped files)
 	procs    int            // processes in the tree
 	ticks    map[int]int64  // pid → utime+stime
 	names    map[int]string // pid → command name, for the report
@@ -159,12 +166,14 @@ func (t *tracker) Stop() {
 func (t *tracker) sample() int {
 	s := sample{t: time.Now(), ticks: map[int]int64{}, names: map[int]string{}}
 	for _, p := range tree(t.root) {
-		rss, pss, err := memKB(p.pid)
+		rss, pss, anon, file, err := memKB(p.pid)
 		if err != nil {
 			continue // gone meanwhile
 		}
 		s.rss += rss
 		s.pss += pss
+		s.anon += anon
+		s.file += file
 		s.procs++
 		s.ticks[p.pid] = p.ticks
 		if c, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p.pid), "comm")); err == nil {
@@ -179,10 +188,11 @@ func (t *tracker) sample() int {
 
 // memStats summarises memory over samples [from, to] (indices, inclusive).
 type memStats struct {
-	peakPSS, peakRSS   int64 // KiB
-	finalPSS, finalRSS int64 // KiB
-	maxProcs           int
-	n                  int
+	peakPSS, peakRSS     int64 // KiB
+	finalPSS, finalRSS   int64 // KiB
+	finalAnon, finalFile int64 // KiB: the final PSS, anonymous and file-backed
+	maxProcs             int
+	n                    int
 }
 
 func (t *tracker) mem(from, to int) memStats {
@@ -198,6 +208,7 @@ func (t *tracker) mem(from, to int) memStats {
 		m.peakRSS = max(m.peakRSS, s.rss)
 		m.maxProcs = max(m.maxProcs, s.procs)
 		m.finalPSS, m.finalRSS = s.pss, s.rss
+		m.finalAnon, m.finalFile = s.anon, s.file
 		m.n++
 	}
 	return m

@@ -110,6 +110,9 @@ func (rep *report) markdown() string {
 	row("**PSS**, idle window: peak / final",
 		cell(mw, has(mw), func() string { return memCell(mw.win.mem.peakPSS, mw.win.mem.finalPSS) }),
 		cell(tb, has(tb), func() string { return memCell(tb.win.mem.peakPSS, tb.win.mem.finalPSS) }), "< 60 MB")
+	row("final PSS: anonymous (heap, stacks) / file-backed (binaries, libraries, mmapped files)",
+		cell(mw, has(mw), func() string { return memCell(mw.win.mem.finalAnon, mw.win.mem.finalFile) }),
+		cell(tb, has(tb), func() string { return memCell(tb.win.mem.finalAnon, tb.win.mem.finalFile) }), "")
 	row("RSS (summed over processes), idle window: peak / final",
 		cell(mw, has(mw), func() string { return memCell(mw.win.mem.peakRSS, mw.win.mem.finalRSS) }),
 		cell(tb, has(tb), func() string { return memCell(tb.win.mem.peakRSS, tb.win.mem.finalRSS) }), "< 60 MB")
