@@ -272,10 +272,18 @@ func tokenHash[T string | []byte](s T) uint64 {
 		h = (h ^ w) * m2
 		h ^= h >> 29
 	}
-	if i < len(s) {
+	if r := len(s) - i; r > 0 {
+		// The last 1-7 bytes as a little-endian word, from overlapping
+		// loads instead of a loop: bytes read twice land on the same bits.
 		var w uint64
-		for j := len(s) - 1; j >= i; j-- {
-			w = w<<8 | uint64(s[j])
+		switch {
+		case r >= 4:
+			lo := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24
+			e := len(s) - 4
+			hi := uint64(s[e]) | uint64(s[e+1])<<8 | uint64(s[e+2])<<16 | uint64(s[e+3])<<24
+			w = lo | hi<<(8*uint(r-4))
+		default:
+			w = uint64(s[i]) | uint64(s[i+r/2])<<(8*uint(r/2)) | uint64(s[len(s)-1])<<(8*uint(r-1))
 		}
 		h = (h ^ w) * m2
 		h ^= h >> 29

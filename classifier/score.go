@@ -42,17 +42,18 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	o := m.opts
 	res := Result{Tokens: len(hs)}
-	buf := cluePool.Get().(*[]clue)
+	buf := cluePool.Get().(*clueBuf)
 	defer func() {
-		if cap(*buf) <= 1<<16 {
+		if cap(buf.clues) <= 1<<16 {
 			cluePool.Put(buf)
 		}
 	}()
-	clues := (*buf)[:0]
+	clues := buf.clues[:0]
 
 	m.mu.RLock()
 	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
 	trainedBoth := m.spamMsgs > 0 && m.hamMsgs > 0
+	buf.sink = m.tokens.touch(hs)
 	for i, h := range hs {
 		c, ok := m.tokens.get(h)
 		if !ok {
@@ -68,7 +69,7 @@ func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	}
 	m.mu.RUnlock()
 
-	*buf = clues // keep the grown buffer
+	buf.clues = clues // keep the grown buffer
 	if len(clues) > o.MaxClues {
 		clues = mostExtreme(clues, o.MaxClues)
 	}
@@ -95,8 +96,15 @@ func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	return res
 }
 
+// clueBuf is a pooled clue buffer; sink keeps the result of
+// tokenTable.touch so its loads are not optimised away.
+type clueBuf struct {
+	clues []clue
+	sink  uint64
+}
+
 // cluePool holds clue buffers: a message has hundreds of clues.
-var cluePool = sync.Pool{New: func() any { b := make([]clue, 0, 256); return &b }}
+var cluePool = sync.Pool{New: func() any { return &clueBuf{clues: make([]clue, 0, 256)} }}
 
 // mostExtreme keeps the k clues farthest from 0.5, in linear time: a
 // histogram of deviations finds the cut, then clues above it are kept in

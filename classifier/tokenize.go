@@ -45,7 +45,7 @@ type tokenizer struct {
 	spans  []span
 	uniq   []span   // distinct tokens (after dedupe)
 	hashes []uint64 // their store hashes (after dedupe)
-	table  []int32  // hash set of indexes into uniq (dedupe)
+	table  []uint64 // hash set of token hashes (dedupe)
 	prev   span     // last body word, for word pairs
 	pairs  bool     // emit word pairs in the current text
 }
@@ -134,35 +134,31 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 
 // dedupe reduces t.spans to the distinct tokens (t.uniq, in the order
 // first emitted) and their store hashes (t.hashes). A small open-addressing
-// hash set over the arena removes duplicates; sorting would cost more than
-// the rest of tokenizing.
+// set of hashes removes duplicates; sorting would cost more than the rest
+// of tokenizing. Tokens are told apart by their 64-bit store hash, as the
+// store tells them apart: two tokens sharing one would share counts anyway.
 func (t *tokenizer) dedupe() {
 	size := 64
 	for size < 2*len(t.spans) {
 		size *= 2
 	}
 	if cap(t.table) < size {
-		t.table = make([]int32, size)
+		t.table = make([]uint64, size)
 	}
 	table := t.table[:size]
-	for i := range table {
-		table[i] = -1
-	}
+	clear(table)
 	mask := uint64(size - 1)
 	uniq, hashes := t.uniq[:0], t.hashes[:0]
 	for _, sp := range t.spans {
-		tok := t.arena[sp.off : sp.off+sp.n]
-		h := tokenHash(tok)
-		for i := h & mask; ; i = (i + 1) & mask {
-			j := table[i]
-			if j < 0 {
-				table[i] = int32(len(uniq))
+		h := tokenHash(t.arena[sp.off : sp.off+sp.n])
+		k := fixKey(h)
+		for i := k & mask; ; i = (i + 1) & mask {
+			if e := table[i]; e == 0 {
+				table[i] = k
 				uniq = append(uniq, sp)
 				hashes = append(hashes, h)
 				break
-			}
-			u := uniq[j]
-			if string(t.arena[u.off:u.off+u.n]) == string(tok) {
+			} else if e == k {
 				break
 			}
 		}
