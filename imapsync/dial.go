@@ -1,12 +1,14 @@
 package imapsync
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -31,10 +33,19 @@ type Session struct {
 	// updates is signalled when the server announces new messages
 	// (untagged EXISTS), during IDLE or any command.
 	updates chan struct{}
+	// changes is signalled when the server announces an expunge or a flag
+	// change in the selected mailbox (untagged EXPUNGE or FETCH): the
+	// learning connection watches the junk folder for them.
+	changes chan struct{}
 
 	selected string           // decoded name of the selected mailbox, "" = none
 	sel      *imap.SelectData // data of the last SELECT/EXAMINE
 	readOnly bool
+
+	// modified counts the server's "[MODIFIED ...]" answers: go-imap drops
+	// that response code, and a refused conditional STORE (claim) is only
+	// told by it.
+	modified *modifiedTap
 }
 
 // Dial connects to the account's server, verifies its certificate, logs in
@@ -60,15 +71,21 @@ func Dial(ctx context.Context, acct Account) (*Session, error) {
 	timer := time.AfterFunc(dialTimeout, func() { conn.Close() })
 	defer timer.Stop()
 
-	s := &Session{acct: acct, addr: addr, updates: make(chan struct{}, 1)}
+	s := &Session{acct: acct, addr: addr, updates: make(chan struct{}, 1), changes: make(chan struct{}, 1), modified: &modifiedTap{}}
 	tlsConf := &tls.Config{ServerName: acct.Host, RootCAs: acct.RootCAs, MinVersion: tls.VersionTLS12}
 	opts := &imapclient.Options{
-		TLSConfig: tlsConf,
+		TLSConfig:   tlsConf,
+		DebugWriter: s.modified,
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 			Mailbox: func(data *imapclient.UnilateralDataMailbox) {
 				if data.NumMessages != nil {
 					s.notify()
 				}
+			},
+			Expunge: func(uint32) { s.changed() },
+			Fetch: func(msg *imapclient.FetchMessageData) {
+				msg.Collect() // consume it, as the default handler does
+				s.changed()
 			},
 		},
 	}
@@ -142,6 +159,47 @@ func refusalText(ie *imap.Error) string {
 func (s *Session) notify() {
 	select {
 	case s.updates <- struct{}{}:
+	default:
+	}
+}
+
+// modifiedTap sees the protocol stream (imapclient's DebugWriter: what is
+// read, before it is parsed, and what is written) and counts "[MODIFIED ".
+// It keeps nothing else: the last few bytes, for a match cut between reads.
+type modifiedTap struct {
+	mu    sync.Mutex
+	tail  []byte
+	count int
+}
+
+var modifiedCode = []byte("[MODIFIED ")
+
+func (t *modifiedTap) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	l := len(modifiedCode) - 1 // tail and head are shorter than a match:
+	t.count += bytes.Count(p, modifiedCode)
+	if len(t.tail) > 0 { // a match across them spans the boundary
+		t.count += bytes.Count(append(t.tail, p[:min(len(p), l)]...), modifiedCode)
+	}
+	if len(p) >= l {
+		t.tail = append(t.tail[:0], p[len(p)-l:]...)
+	} else {
+		t.tail = append(t.tail, p...)
+		t.tail = append(t.tail[:0], t.tail[max(0, len(t.tail)-l):]...)
+	}
+	return len(p), nil
+}
+
+func (t *modifiedTap) seen() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.count
+}
+
+func (s *Session) changed() {
+	select {
+	case s.changes <- struct{}{}:
 	default:
 	}
 }

@@ -7,6 +7,11 @@
 //
 // It knows nothing about classification: a Handler given by the daemon
 // judges each new message, learns from existing mail and records outcomes.
+// A Handler that is also a Learner gets a second connection per account
+// that watches the junk folder and polls the other folders, and is told
+// what the user did in any client: swipes into Junk, rescues out of it,
+// junk keywords (junkwatch.go, learn.go); it also serves undo (Restore)
+// and deletes old junk (junk_max_age).
 // Sync state (per-folder UIDVALIDITY and last seen UID, moves in flight) is
 // kept in a StateStore given by the daemon.
 //
@@ -20,5 +25,9 @@
 //     \Deleted and UID EXPUNGE of that UID; without MOVE and UIDPLUS nothing
 //     is moved (see ErrNoSafeMove);
 //   - every move is recorded as pending before it starts and resolved by
-//     Message-ID after a crash or a cut connection.
+//     Message-ID after a crash or a cut connection;
+//   - mailwarden's own junk keywords carry a marker ($MailwardenSpam,
+//     $MailwardenHam) and are claimed with a conditional STORE
+//     (UNCHANGEDSINCE), so two mailwardens on one account never move one
+//     message twice nor learn each other's verdicts as the user's.
 package imapsync

@@ -43,7 +43,7 @@ func (s *Session) fetchHeaders(uids []imap.UID) ([]*Message, error) {
 	}
 	defer s.guard(cmdTimeout)()
 	bufs, err := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
-		UID: true, Flags: true, RFC822Size: true, InternalDate: true,
+		UID: true, Flags: true, RFC822Size: true, InternalDate: true, ModSeq: s.caps.Has(imap.CapCondStore),
 		BodySection: []*imap.FetchItemBodySection{headerSection},
 	}).Collect()
 	if err != nil {
@@ -65,7 +65,7 @@ func (s *Session) fetchHeaders(uids []imap.UID) ([]*Message, error) {
 		msgs = append(msgs, &Message{
 			Mailbox: s.selected, UIDValidity: uv, UID: b.UID,
 			MessageID: messageIDOf(h), Size: b.RFC822Size, InternalDate: b.InternalDate,
-			Flags: b.Flags, Header: h,
+			Flags: b.Flags, Header: h, modSeq: b.ModSeq,
 		})
 	}
 	slices.SortFunc(msgs, func(a, b *Message) int { return cmp.Compare(a.UID, b.UID) })

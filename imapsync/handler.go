@@ -54,7 +54,9 @@ type Outcome struct {
 // Handler is the daemon's side of the watcher. Its methods are called from
 // the watcher's goroutine, one at a time. A new message that is skipped
 // (Known, carrying a user's junk keyword, or marked \Deleted) gets no call
-// at all; every judged message gets Judge, then Done.
+// at all; one that another mailwarden judged already (its marker is on the
+// message) gets only Done, with HandledElsewhere; every judged message gets
+// Judge, then Done. A Handler may also be a Learner (see there).
 type Handler interface {
 	// Known reports a message already handled (for example seen again after
 	// a UIDVALIDITY change): it is skipped without fetching its body. It

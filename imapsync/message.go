@@ -27,6 +27,8 @@ type Message struct {
 	// Raw is the header and the first Account.MaxFetch bytes of the body
 	// (BODY.PEEK[]<0.len(Header)+MaxFetch>); nil until fetched.
 	Raw []byte
+
+	modSeq uint64 // MODSEQ when the header was fetched (CONDSTORE), for a claim
 }
 
 // Identity is a stable name of the message across folders and UIDVALIDITY

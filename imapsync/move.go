@@ -41,7 +41,7 @@ func (w *Watcher) moveToJunk(s *Session, m *Message, p PendingMove) (o Outcome, 
 	kw := s.keywordsAllowed(KeywordJunk)
 	if !canMove && !uidPlus {
 		if kw {
-			if err := s.storeFlags(m.UID, true, KeywordJunk); err != nil {
+			if err := s.storeFlags(m.UID, true, withMarker(s, KeywordJunk, KeywordAutoSpam)...); err != nil {
 				if _, ok := serverRefusal(err); !ok {
 					return o, false, err
 				}
@@ -55,11 +55,20 @@ func (w *Watcher) moveToJunk(s *Session, m *Message, p PendingMove) (o Outcome, 
 		return o, false, nil
 	}
 	if kw {
-		if err := s.storeFlags(m.UID, true, KeywordJunk); err != nil {
+		taken, err := s.claim(m, withMarker(s, KeywordJunk, KeywordAutoSpam))
+		switch {
+		case errors.Is(err, errClaimBusy):
+			o.Err = err
+			return o, true, nil
+		case err != nil:
 			if _, ok := serverRefusal(err); !ok {
 				return o, false, err
 			}
 			kw = false
+		case taken:
+			// Another mailwarden (or the user) decided first: leave it.
+			o.HandledElsewhere = true
+			return o, false, nil
 		}
 	}
 	if w.beforeMove != nil {
@@ -78,7 +87,7 @@ func (w *Watcher) moveToJunk(s *Session, m *Message, p PendingMove) (o Outcome, 
 			return o, false, nil
 		}
 		if kw { // leave the original as it was
-			if err := s.storeFlags(m.UID, false, KeywordJunk); err != nil {
+			if err := s.storeFlags(m.UID, false, withMarker(s, KeywordJunk, KeywordAutoSpam)...); err != nil {
 				if _, ok := serverRefusal(err); !ok {
 					return o, false, err
 				}
@@ -135,6 +144,16 @@ func (w *Watcher) moveToJunk(s *Session, m *Message, p PendingMove) (o Outcome, 
 		return o, true, nil
 	}
 	return o, false, nil
+}
+
+// withMarker is kw and, where the selected mailbox stores it too, the
+// marker that says mailwarden set kw (see KeywordAutoSpam): one STORE sets
+// or clears both.
+func withMarker(s *Session, kw, marker imap.Flag) []imap.Flag {
+	if s.keywordsAllowed(marker) {
+		return []imap.Flag{kw, marker}
+	}
+	return []imap.Flag{kw}
 }
 
 // gone reports whether uid has left the selected mailbox. NOOP first

@@ -106,8 +106,9 @@ func TestNoMoveNoUIDPlus(t *testing.T) {
 	if n := count(t, srv, user, "Junk"); n != 0 {
 		t.Errorf("Junk has %d", n)
 	}
-	if f := withoutRecent(flagsOf(t, srv, user, "INBOX", spam15)); !slices.Equal(f, []string{"$Junk"}) {
-		t.Errorf("spam flags %q, want only $Junk", f)
+	// $Junk with the marker that says mailwarden set it (not the user).
+	if f := withoutRecent(flagsOf(t, srv, user, "INBOX", spam15)); !slices.Equal(f, []string{"$Junk", "$MailwardenSpam"}) {
+		t.Errorf("spam flags %q, want only $Junk and $MailwardenSpam", f)
 	}
 	if f := withoutRecent(flagsOf(t, srv, user, "INBOX", ham15)); !slices.Equal(f, []string{`\Deleted`}) {
 		t.Errorf("the user's ham flags changed to %q", f)

@@ -22,6 +22,9 @@ func (w *Watcher) resolvePending(ctx context.Context, s *Session) error {
 		return err
 	}
 	for _, p := range pending {
+		if p.Mailbox != w.folders.Inbox {
+			continue // an undo out of the junk folder: the learning connection resolves it
+		}
 		// The old connection's last command may still be running on the
 		// server: give it time to finish before looking.
 		if wait := w.settle - time.Since(p.Started); wait > 0 {

@@ -17,6 +17,10 @@ type FolderState struct {
 	// Trained: the first-start scan of this folder is complete. For INBOX
 	// it marks the whole scan complete.
 	Trained bool
+	// ModSeq is the folder's HIGHESTMODSEQ when it was last looked at for
+	// keyword changes (CONDSTORE; 0 = unknown). Only the learning
+	// connection keeps it.
+	ModSeq uint64 `json:",omitempty"`
 }
 
 // PendingMove is a move that was started and not yet confirmed. It is

@@ -56,6 +56,8 @@ type Watcher struct {
 	event      func(string)
 	observe    func(State, error)
 
+	learn *learnState // the learning connection, when h is a Learner
+
 	curMu sync.Mutex
 	cur   *Session // the live session, for Reconnect
 }
@@ -74,7 +76,7 @@ func NewWatcher(acct Account, st StateStore, h Handler, log *slog.Logger) *Watch
 	return &Watcher{
 		acct: acct.withDefaults(), st: st, h: h, log: log, syncNow: make(chan struct{}, 1),
 		backoffMin: backoffMin, backoffMax: backoffMax, healthyAfter: healthyAfter,
-		retryMin: retryMin, retryMax: retryMax, settle: pendingSettle,
+		retryMin: retryMin, retryMax: retryMax, settle: pendingSettle, learn: newLearnState(),
 	}
 }
 
@@ -85,6 +87,7 @@ func (w *Watcher) SyncNow() {
 	case w.syncNow <- struct{}{}:
 	default:
 	}
+	w.learn.syncNow()
 }
 
 // Reconnect drops the current connection at once and reconnects, then
@@ -142,6 +145,9 @@ func (w *Watcher) notify(s State, err error) {
 func (w *Watcher) Run(ctx context.Context) error {
 	if err := w.acct.validate(); err != nil {
 		return err
+	}
+	if l, ok := w.h.(Learner); ok {
+		defer w.startLearning(ctx, l)()
 	}
 	wait := w.backoffMin
 	for {
@@ -242,6 +248,7 @@ func (w *Watcher) session(ctx context.Context) (healthy bool, err error) {
 		}
 	}
 	w.inbox = st
+	w.learn.markTrained()
 	w.retries, w.attempts = map[string]*retryItem{}, map[string]int{}
 	if err := w.resolvePending(ctx, s); err != nil {
 		return false, err
@@ -385,15 +392,20 @@ func (w *Watcher) processNew(ctx context.Context, s *Session) error {
 		}
 		var judge []*Message
 		skip := map[imap.UID]string{}
+		elsewhere := map[imap.UID]Action{}
 		for _, m := range msgs {
 			switch {
-			case keywordVerdict(m.Flags) != noVerdict:
+			case hasUserVerdict(m.Flags):
 				skip[m.UID] = "junk keyword set by the user"
 			case m.HasFlag(imap.FlagDeleted):
 				skip[m.UID] = "marked \\Deleted"
 			case w.h.Known(w.acct.Name, m):
 				skip[m.UID] = "already handled"
 			default:
+				if a, ok := decidedElsewhere(m.Flags); ok {
+					elsewhere[m.UID] = a // another mailwarden's verdict: not judged again
+					continue
+				}
 				judge = append(judge, m)
 			}
 		}
@@ -406,6 +418,9 @@ func (w *Watcher) processNew(ctx context.Context, s *Session) error {
 			}
 			if why, ok := skip[m.UID]; ok {
 				w.log.Debug("skipped", "uid", m.UID, "message_id", m.MessageID, "why", why)
+			} else if a, ok := elsewhere[m.UID]; ok {
+				w.log.Debug("judged by another mailwarden", "uid", m.UID, "message_id", m.MessageID, "action", a)
+				w.h.Done(ctx, w.acct.Name, m, Outcome{Action: a, HandledElsewhere: true})
 			} else if m.Raw != nil {
 				if err := w.handle(ctx, s, m); err != nil {
 					return err
@@ -443,11 +458,17 @@ func (w *Watcher) handle(ctx context.Context, s *Session, m *Message) error {
 	case MarkHam:
 		o := Outcome{Action: MarkHam}
 		if s.keywordsAllowed(KeywordNotJunk) {
-			if err := s.storeFlags(m.UID, true, KeywordNotJunk); err != nil {
+			taken, err := s.claim(m, withMarker(s, KeywordNotJunk, KeywordAutoHam))
+			switch {
+			case errors.Is(err, errClaimBusy):
+				o.Err = err
+			case err != nil:
 				if _, ok := serverRefusal(err); !ok {
 					return err
 				}
 				o.Err = fmt.Errorf("mark UID %d %s %s: %w", m.UID, m.MessageID, KeywordNotJunk, err)
+			case taken:
+				o.HandledElsewhere = true // another mailwarden (or the user) decided first
 			}
 		}
 		w.h.Done(ctx, w.acct.Name, m, o)
