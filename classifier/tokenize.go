@@ -301,12 +301,16 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 			i += size
 			continue
 		}
-		// A chunk is a maximal run of non-separators.
-		j, high := i, false
+		// A chunk is a maximal run of non-separators; note its first '@'
+		// on the way.
+		j, high, at := i, false, -1
 		for j < len(s) {
 			if c := s[j]; c < utf8.RuneSelf {
 				if asciiSep[c] {
 					break
+				}
+				if c == '@' && at < 0 {
+					at = j - i
 				}
 				j++
 				continue
@@ -318,7 +322,7 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 			high = true
 			j += size
 		}
-		t.chunk(prefix, s[i:j], body, high)
+		t.chunk(prefix, s[i:j], body, high, at)
 		i = j
 	}
 }
@@ -333,17 +337,18 @@ func isASCII(s string) bool {
 }
 
 // chunk tokenizes one run of non-separator text: a URL, an e-mail address,
-// or words and CJK segments.
-func (t *tokenizer) chunk(prefix, c string, body, high bool) {
+// or words and CJK segments. at is the offset of its first '@' (-1: none).
+func (t *tokenizer) chunk(prefix, c string, body, high bool, at int) {
 	if body && len(c) > 4 {
-		if hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.") {
+		if b := c[0] | 0x20; (b == 'h' || b == 'w') &&
+			(hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.")) {
 			for _, u := range appendURLTokens(nil, c) {
 				t.emit("", u)
 			}
 			return
 		}
 	}
-	if at := strings.IndexByte(c, '@'); at > 0 && at < len(c)-3 && strings.IndexByte(c[at:], '.') > 0 {
+	if at > 0 && at < len(c)-3 && strings.IndexByte(c[at:], '.') > 0 {
 		d := strings.Trim(c[at+1:], ".,:;!?'\"-")
 		t.emitLowerN(prefix+"email:", capToken(d, 60), 60)
 		c = c[:at]
@@ -549,21 +554,34 @@ func (t *tokenizer) emitWord(prefix, w string) {
 	}
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
-	if isASCII(w) {
-		n := len(t.arena)
-		t.arena = append(t.arena, w...)
-		for k := n; k < len(t.arena); k++ {
-			if c := t.arena[k]; 'A' <= c && c <= 'Z' {
-				t.arena[k] = c + 'a' - 'A'
+	n := len(t.arena)
+	t.arena = append(t.arena, w...)
+	b := t.arena[n:]
+	for k, c := range b {
+		if c >= utf8.RuneSelf {
+			// Not ASCII: lower-case rune by rune.
+			t.arena = t.arena[:n]
+			for _, r := range w {
+				t.arena = utf8.AppendRune(t.arena, unicode.ToLower(r))
 			}
+			break
 		}
-	} else {
-		for _, r := range w {
-			t.arena = utf8.AppendRune(t.arena, unicode.ToLower(r))
-		}
+		b[k] = lowerASCII[c]
 	}
 	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
 }
+
+// lowerASCII maps ASCII upper-case letters to lower case and every other
+// byte below 0x80 to itself.
+var lowerASCII = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 // trimJoiners trims the punctuation allowed inside words from both ends
 // of a word (and '$' from its end: "$100" keeps its sign).
