@@ -54,6 +54,13 @@ type Account struct {
 	MaxFetchKiB    int      `toml:"max_fetch_kib"`
 	PollInterval   Duration `toml:"poll_interval"`
 	DryRun         bool     `toml:"dry_run"`
+	// Learning and trusted senders (see learn.go).
+	AllowList         []string `toml:"allow_list"`
+	BlockList         []string `toml:"block_list"`
+	AllowListOnly     bool     `toml:"allow_list_only"`
+	TrustSpamAssassin bool     `toml:"trust_spamassassin"`
+	OwnDomains        []string `toml:"own_domains"`
+	JunkMaxAgeDays    int      `toml:"junk_max_age_days"`
 	// Quota overrides [quota] for this account; after loading it holds
 	// the account's effective settings.
 	Quota QuotaConfig `toml:"quota"`
@@ -234,6 +241,9 @@ func (c *Config) validate(data []byte) error {
 	}
 	if c.Classifier.SpamCutoff != 0 && c.Classifier.HamCutoff >= c.Classifier.SpamCutoff {
 		return &Error{File: c.Path, Line: lineOf(data, "spam_cutoff", 0), Msg: "spam_cutoff must be above ham_cutoff"}
+	}
+	if err := c.validateLearn(data); err != nil {
+		return err
 	}
 	return c.validateQuota(data)
 }
