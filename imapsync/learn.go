@@ -256,3 +256,12 @@ func keywordChanges(flags []imap.Flag, c Class) (add, remove []imap.Flag) {
 	}
 	return add, remove
 }
+
+// Digest is "sha256:..." of the message's header ("" when the header was
+// not fetched): it tells apart two deliveries sharing a Message-ID.
+func (m *Message) Digest() string {
+	if m.Header == nil {
+		return ""
+	}
+	return m.digest()
+}

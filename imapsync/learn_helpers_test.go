@@ -47,16 +47,9 @@ func (h *learnHandler) Done(ctx context.Context, account string, m *Message, o O
 	h.testHandler.Done(ctx, account, m, o)
 	if o.Action == MoveToJunk && o.Err == nil && !o.HandledElsewhere {
 		h.lmu.Lock()
-		h.moved[m.Identity()] = m.digestOrEmpty()
+		h.moved[m.Identity()] = m.Digest()
 		h.lmu.Unlock()
 	}
-}
-
-func (m *Message) digestOrEmpty() string {
-	if m.Header == nil {
-		return ""
-	}
-	return m.digest()
 }
 
 func (h *learnHandler) Prior(account string, m *Message) Prior {
