@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/mailwarden/mailwarden/classifier"
@@ -11,11 +12,17 @@ import (
 	"github.com/mailwarden/mailwarden/store"
 )
 
-// handler is the daemon's imapsync.Handler for one account.
+// handler is the daemon's imapsync.Handler (and Learner, learn.go) for one
+// account.
 type handler struct {
 	d      *Daemon
 	s      *supervisor
 	dryRun bool
+
+	mu        sync.Mutex
+	policies  map[string]policyResult // sender policy of judged messages, awaiting Done; key as verdicts
+	own       []string                // the user's own addresses (Sent folder)
+	ownLoaded bool
 }
 
 func verdictKey(account string, m *imapsync.Message) string {
@@ -40,21 +47,35 @@ func (h *handler) Known(account string, m *imapsync.Message) bool {
 	return ok
 }
 
-// Judge classifies a new INBOX message and turns the verdict into an action.
+// Judge classifies a new INBOX message and turns the verdict into an
+// action; the sender policy (learn_trust.go) overrides the classifier: a
+// blocked or spoofing sender is moved, a trusted one never is.
 func (h *handler) Judge(ctx context.Context, account string, m *imapsync.Message) (imapsync.Action, error) {
 	res := h.d.model.Classify(m.Raw)
+	pol := h.policy(account).check(m.Header, h.isContact(account))
+	k := verdictKey(account, m)
 	h.d.mu.Lock()
-	h.d.verdicts[verdictKey(account, m)] = res
+	h.d.verdicts[k] = res
 	h.d.mu.Unlock()
-	switch {
-	case h.dryRun:
-		return imapsync.Leave, nil
-	case res.Verdict == classifier.Spam:
-		return imapsync.MoveToJunk, nil
-	case res.Verdict == classifier.Ham:
-		return imapsync.MarkHam, nil
+	if pol.kind != policyNone {
+		h.mu.Lock()
+		if h.policies == nil {
+			h.policies = map[string]policyResult{}
+		}
+		h.policies[k] = pol
+		h.mu.Unlock()
 	}
-	return imapsync.Leave, nil
+	action := imapsync.Leave
+	switch {
+	case pol.kind == policySpam, res.Verdict == classifier.Spam && pol.kind != policyTrusted:
+		action = imapsync.MoveToJunk
+	case res.Verdict == classifier.Ham:
+		action = imapsync.MarkHam
+	}
+	if h.dryRun {
+		return imapsync.Leave, nil
+	}
+	return action, nil
 }
 
 // Train learns from mail already on the server (first start). A message is
@@ -64,26 +85,8 @@ func (h *handler) Train(ctx context.Context, account string, m *imapsync.Message
 	if spam {
 		class = "spam"
 	}
-	id := m.Identity()
-	h.d.mu.Lock()
-	defer h.d.mu.Unlock()
-	old, ok := h.d.unsavedID[id]
-	if !ok {
-		var err error
-		if old, err = h.d.st.Trained(id); err != nil {
-			return err
-		}
-	}
-	if old == class {
-		return nil
-	}
-	if old != "" {
-		h.d.model.Untrain(m.Raw, old == "spam")
-	}
-	h.d.model.Train(m.Raw, spam)
-	h.d.unsaved[trainKey{account, id}] = class
-	h.d.unsavedID[id] = class
-	return nil
+	_, _, err := h.d.trainAs(account, m.Identity(), m.Raw, class)
+	return err
 }
 
 // Done records what happened to a judged message in the action log.
@@ -93,6 +96,10 @@ func (h *handler) Done(ctx context.Context, account string, m *imapsync.Message,
 	res, judged := h.d.verdicts[k]
 	delete(h.d.verdicts, k)
 	h.d.mu.Unlock()
+	h.mu.Lock()
+	pol := h.policies[k]
+	delete(h.policies, k)
+	h.mu.Unlock()
 	h.d.quotaRefused(account, o.Err) // an [OVERQUOTA] refusal raises a quota alert (quota.go)
 
 	text := classifier.Extract(m.Header)
@@ -105,6 +112,12 @@ func (h *handler) Done(ctx context.Context, account string, m *imapsync.Message,
 	if !judged {
 		a.Verdict = "skipped"
 	}
+	if pol.kind != policyNone {
+		a.Reasons = append(a.Reasons, "policy: "+pol.reason)
+		if pol.kind == policySpam {
+			a.Verdict = "spam"
+		}
+	}
 	for _, r := range res.Reasons {
 		a.Reasons = append(a.Reasons, fmt.Sprintf("%s %.3f", r.Token, r.SpamProb))
 	}
@@ -113,13 +126,25 @@ func (h *handler) Done(ctx context.Context, account string, m *imapsync.Message,
 		a.Action, a.Error = "failed", o.Err.Error()
 	case o.HandledElsewhere:
 		a.Action = "handled-elsewhere"
-	case h.dryRun && res.Verdict == classifier.Spam:
+	case h.dryRun && (pol.kind == policySpam || res.Verdict == classifier.Spam && pol.kind != policyTrusted):
 		a.Action = "would-move"
 	default:
 		a.Action = actionName(o.Action)
 	}
 	if err := h.d.st.Record(a); err != nil {
 		h.d.log.Error("record action", "account", account, "uid", m.UID, "err", err)
+	}
+	if a.Action == "move-to-junk" {
+		// mailwarden's own move: never to be taken for a user's verdict.
+		err := h.d.st.UpdateVerdict(account, a.Identity, func(v *store.Verdict) {
+			v.Moved, v.MovedAt, v.Folder = true, a.Time, ""
+			if d := m.Digest(); d != "" {
+				v.Digest = d
+			}
+		})
+		if err != nil {
+			h.d.log.Error("record own move", "account", account, "uid", m.UID, "err", err)
+		}
 	}
 	h.s.count(judged, a.Action == "move-to-junk")
 	h.d.hub.publish(localapi.Event{Time: a.Time, Kind: localapi.EventAction, Account: account, Action: a})
