@@ -116,9 +116,11 @@ func (d *Daemon) Reload() error {
 	return nil
 }
 
-// NotJunk undoes a move to Junk.
+// NotJunk undoes the move to Junk recorded as action seq: the message goes
+// back to INBOX, is learned as ham, marked $NotJunk and never moved again
+// (learn_undo.go).
 func (d *Daemon) NotJunk(ctx context.Context, seq uint64) (store.Action, error) {
-	return store.Action{}, errors.New("undo is not available in this build yet: move the message back to INBOX in your mail client")
+	return d.notJunkSeq(ctx, seq)
 }
 
 // Quota and Cleanup: see quota.go.

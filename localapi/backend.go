@@ -12,6 +12,9 @@ type Backend interface {
 	Status() Status
 	Actions(limit int) ([]store.Action, error)
 	NotJunk(ctx context.Context, seq uint64) (store.Action, error)
+	NotJunkMessage(ctx context.Context, account, messageID string) (store.Action, error)
+	AllowList(account string) (AllowList, error)
+	EditAllowList(req AllowEdit) (AllowList, error)
 	SyncNow(account string) error
 	SetPaused(paused bool)
 	Reload() error

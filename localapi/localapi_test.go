@@ -20,6 +20,7 @@ import (
 // fakeBackend records calls and serves canned data.
 type fakeBackend struct {
 	mu     sync.Mutex
+	allow  []string // learn_test.go
 	paused bool
 	synced []string
 	subs   []chan Event
