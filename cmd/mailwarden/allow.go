@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mailwarden/mailwarden/localapi"
+)
+
+// cmdAllow shows and edits an account's allow list through the daemon,
+// which writes the config file (keeping its comments) and reloads it.
+func cmdAllow(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"usage: mailwarden allow list|add|remove [--account NAME] [DOMAIN|ADDRESS...]"}
+	}
+	sub := args[0]
+	fs := newFlags("allow " + sub)
+	cf := addClientFlags(fs)
+	account := fs.String("account", "", "the account (default: the only one)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	c := cf.client()
+	var l localapi.AllowList
+	var err error
+	switch sub {
+	case "list":
+		if fs.NArg() != 0 {
+			return usageError{"usage: mailwarden allow list [--account NAME]"}
+		}
+		l, err = c.AllowList(ctx, *account)
+	case "add", "remove":
+		if fs.NArg() == 0 {
+			return usageError{fmt.Sprintf("usage: mailwarden allow %s [--account NAME] DOMAIN|ADDRESS... (like example.jp or sato@example.jp)", sub)}
+		}
+		req := localapi.AllowEdit{Account: *account}
+		if sub == "add" {
+			req.Add = fs.Args()
+		} else {
+			req.Remove = fs.Args()
+		}
+		l, err = c.EditAllowList(ctx, req)
+	default:
+		return usageError{fmt.Sprintf("unknown allow command %q: use list, add or remove", sub)}
+	}
+	if err != nil {
+		return err
+	}
+	if *cf.json {
+		return printJSON(l)
+	}
+	if sub != "list" {
+		fmt.Println(lang.T("allow changed", l.Account, len(l.Allow)))
+	}
+	fmt.Println(lang.T("allow header", l.Account, l.Config))
+	if len(l.Allow) == 0 {
+		fmt.Println(lang.T("allow empty"))
+	}
+	for _, e := range l.Allow {
+		fmt.Println("  " + e)
+	}
+	if l.AllowListOnly {
+		fmt.Println(lang.T("allow only on"))
+	}
+	if len(l.Block) > 0 {
+		fmt.Println(lang.T("block header", strings.Join(l.Block, ", ")))
+	}
+	return nil
+}
