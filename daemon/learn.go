@@ -162,9 +162,14 @@ func (h *handler) Sent(account string, m *imapsync.Message) {
 	}
 }
 
+// learnTiming shortens the learning connection's timing in tests (0 =
+// imapsync's defaults).
+var learnTiming struct{ settle, poll time.Duration }
+
 // LearnSettings are the account's settings, as configured now.
 func (h *handler) LearnSettings(account string) imapsync.LearnSettings {
-	return imapsync.LearnSettings{JunkMaxAge: time.Duration(h.s.cfg.JunkMaxAgeDays) * 24 * time.Hour, DryRun: h.dryRun}
+	return imapsync.LearnSettings{JunkMaxAge: time.Duration(h.s.cfg.JunkMaxAgeDays) * 24 * time.Hour, DryRun: h.dryRun,
+		Settle: learnTiming.settle, Poll: learnTiming.poll}
 }
 
 // policy is the account's sender policy, with the user's own addresses

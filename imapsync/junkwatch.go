@@ -158,6 +158,12 @@ func (lw *learnWatch) session(ctx context.Context) error {
 	defer stop()
 	lw.s = s
 	lw.settings = lw.l.LearnSettings(acct.Name)
+	if lw.settings.Settle > 0 {
+		lw.w.learn.settle = lw.settings.Settle
+	}
+	if lw.settings.Poll > 0 {
+		lw.w.learn.poll = lw.settings.Poll
+	}
 	f, err := s.Folders(ctx, false)
 	if err != nil {
 		return err
@@ -789,3 +795,11 @@ func (lw *learnWatch) wait(ctx context.Context) (force map[string]bool, err erro
 func (r folderRole) String() string {
 	return [...]string{"other", "inbox", "ordinary", "junk"}[r]
 }
+
+// Learning reports whether the learning connection is up (it serves
+// Restore).
+func (w *Watcher) Learning() bool { return w.learn.live.Load() }
+
+// LearnWaiting is how many possible user verdicts wait to settle, as of
+// the learning connection's last pass.
+func (w *Watcher) LearnWaiting() int { return int(w.learn.waiting.Load()) }

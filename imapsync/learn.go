@@ -87,6 +87,9 @@ type LearnSettings struct {
 	// DryRun: learn, but change nothing on the server (no keywords, no
 	// deletions).
 	DryRun bool
+	// Settle and Poll shorten the learning timing (tests, the demo):
+	// 0 = DefaultLearnSettle and 30 s.
+	Settle, Poll time.Duration
 }
 
 // Learner is implemented by a Handler that learns from what the user does
