@@ -36,7 +36,7 @@ func fastLearn(t *testing.T, settle time.Duration) {
 // for two PCs that disagree).
 type verdicts struct {
 	mu  sync.Mutex
-	all map[string]classifier.Verdict           // every daemon
+	all map[string]classifier.Verdict             // every daemon
 	per map[*Daemon]map[string]classifier.Verdict // one daemon
 }
 
