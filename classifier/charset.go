@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 
@@ -124,15 +125,20 @@ func hasJISEscape(b []byte) bool {
 	}
 }
 
-// highBytes counts bytes >= 0x80.
-func highBytes(b []byte) int {
-	n := 0
-	for _, c := range b {
-		if c >= 0x80 {
-			n++
+// hasHighByte reports a byte >= 0x80 in b, eight bytes at a time.
+func hasHighByte(b []byte) bool {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			return true
 		}
 	}
-	return n
+	for ; i < len(b); i++ {
+		if b[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeWith runs enc's decoder over b. x/text decoders replace invalid
@@ -204,19 +210,6 @@ func badness(s string) int {
 	return bad
 }
 
-// utf8Errors counts invalid UTF-8 sequences in b.
-func utf8Errors(b []byte) int {
-	n := 0
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size == 1 {
-			n++
-		}
-		b = b[size:]
-	}
-	return n
-}
-
 // mostlyIsolatedHigh reports whether most runs of high bytes are a single
 // byte between ASCII bytes: the shape of Latin-1 text ("café"), not of a
 // double-byte CJK encoding.
@@ -260,7 +253,7 @@ func detectJapanese(b []byte, preferred string) (string, string) {
 			best, first = c, false
 		}
 	}
-	if e := utf8Errors(b); e == 0 {
+	if utf8.Valid(b) {
 		// Valid UTF-8 with high bytes is almost never anything else.
 		return string(b), csUTF8
 	}
@@ -288,8 +281,7 @@ func decodeCharset(b []byte, label string) (string, string) {
 }
 
 func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string) {
-	high := highBytes(b)
-	if high == 0 {
+	if !hasHighByte(b) {
 		if hasJISEscape(b) {
 			return decodeWith(japanese.ISO2022JP, b), csISO2022
 		}
@@ -303,13 +295,13 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 	case csCP932, csEUCJP:
 		return detectJapanese(b, name)
 	case csUTF8:
-		if utf8Errors(b) == 0 {
+		if utf8.Valid(b) {
 			return string(b), csUTF8
 		}
 		t, used := detectJapanese(b, csUTF8)
 		return t, used
 	case "":
-		if utf8Errors(b) == 0 {
+		if utf8.Valid(b) {
 			return string(b), csUTF8
 		}
 		if mostlyIsolatedHigh(b) {
@@ -318,7 +310,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 		return detectJapanese(b, "")
 	case csASCII, csLatin1:
 		// A common lie: UTF-8 text labelled us-ascii or iso-8859-1.
-		if utf8Errors(b) == 0 {
+		if utf8.Valid(b) {
 			return string(b), csUTF8
 		}
 		if name == csASCII {
@@ -328,7 +320,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 			return decodeWith(charmap.Windows1252, b), csLatin1
 		}
 	}
-	if _, single := enc.(*charmap.Charmap); single && utf8Errors(b) == 0 {
+	if _, single := enc.(*charmap.Charmap); single && utf8.Valid(b) {
 		// UTF-8 under a single-byte label (iso-8859-x, windows-125x,
 		// koi8-r): text in those charsets is almost never valid UTF-8.
 		return string(b), csUTF8
@@ -339,7 +331,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 	} else {
 		out = decodeWith(enc, b)
 	}
-	if strings.ContainsRune(out, utf8.RuneError) && utf8Errors(b) == 0 {
+	if strings.ContainsRune(out, utf8.RuneError) && utf8.Valid(b) {
 		// The label cannot be right (its decoder fails) and the bytes are
 		// valid UTF-8.
 		return string(b), csUTF8

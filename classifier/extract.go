@@ -257,15 +257,6 @@ func attachmentTokens(h []field, mt string, params map[string]string) []string {
 	return out
 }
 
-// signalTags are the HTML elements whose presence is kept as a token; the
-// layout elements every HTML mail has (table, td, p, div) would only add
-// correlated noise.
-var signalTags = map[string]bool{
-	"img": true, "font": true, "form": true, "input": true, "iframe": true, "script": true,
-	"center": true, "map": true, "area": true, "base": true, "object": true, "embed": true,
-	"blink": true, "marquee": true, "style": true, "link": true,
-}
-
 // decodeTextPart turns the transfer-decoded bytes of a text part into text.
 func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
 	if len(b) > MaxTextBytes {
@@ -280,9 +271,7 @@ func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
 			p.features = appendURLTokens(p.features, u)
 		}
 		for _, tg := range tags {
-			if signalTags[tg] {
-				p.features = append(p.features, "html:"+capToken(tg, 20))
-			}
+			p.features = append(p.features, "html:"+tg)
 		}
 		p.features = append(p.features, "html:yes")
 	}

@@ -8,17 +8,40 @@ import (
 // maxURLsPerPart bounds how many link targets one HTML part contributes.
 const maxURLsPerPart = 64
 
-// blockTags end a word: their text is separated from what follows.
-var blockTags = map[string]bool{
-	"p": true, "br": true, "div": true, "tr": true, "td": true, "th": true,
-	"li": true, "ul": true, "ol": true, "table": true, "tbody": true, "thead": true,
-	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
-	"hr": true, "title": true, "blockquote": true, "pre": true, "center": true,
-	"form": true, "option": true, "dd": true, "dt": true, "dl": true, "body": true,
-	"head": true, "html": true, "img": true, "input": true, "select": true,
-	"textarea": true, "section": true, "article": true, "header": true, "footer": true,
-	"nav": true, "button": true, "caption": true,
-}
+// Tag kinds: block tags end a word (their text is separated from what
+// follows); signal tags are kept as "html:" tokens (the layout elements
+// every HTML mail has, such as table, td, p and div, would only add
+// correlated noise).
+const (
+	tagBlock  = 1 << iota
+	tagSignal // img, font, form, script, ...
+)
+
+// tagInfo holds the kinds of the tags that have one, and their names as
+// static strings.
+var tagInfo = func() map[string]struct {
+	name  string
+	kinds uint8
+} {
+	m := map[string]struct {
+		name  string
+		kinds uint8
+	}{}
+	add := func(kind uint8, names ...string) {
+		for _, n := range names {
+			e := m[n]
+			e.name, e.kinds = n, e.kinds|kind
+			m[n] = e
+		}
+	}
+	add(tagBlock, "p", "br", "div", "tr", "td", "th", "li", "ul", "ol", "table", "tbody", "thead",
+		"h1", "h2", "h3", "h4", "h5", "h6", "hr", "title", "blockquote", "pre", "center",
+		"form", "option", "dd", "dt", "dl", "body", "head", "html", "img", "input", "select",
+		"textarea", "section", "article", "header", "footer", "nav", "button", "caption")
+	add(tagSignal, "img", "font", "form", "input", "iframe", "script", "center", "map", "area",
+		"base", "object", "embed", "blink", "marquee", "style", "link")
+	return m
+}()
 
 // htmlToText strips tags from HTML, skipping script and style content and
 // comments, and decodes character references. Inline tags and comments join
@@ -29,15 +52,13 @@ func htmlToText(s string) (string, []string) {
 	return text, urls
 }
 
-// maxTagNames bounds the distinct tag names reported per part.
-const maxTagNames = 64
-
-// htmlToTextTags is htmlToText that also returns the distinct tag names
-// (lower-case) seen, in first-seen order.
+// htmlToTextTags is htmlToText that also returns the signal tags seen
+// (see tagSignal), in first-seen order.
 func htmlToTextTags(s string) (string, []string, []string) {
 	var out strings.Builder
 	out.Grow(len(s) / 2)
 	var urls, tags []string
+	var lname [16]byte // a tag name lower-cased, for the lookup
 	i := 0
 	for i < len(s) {
 		lt := strings.IndexByte(s[i:], '<')
@@ -66,21 +87,27 @@ func htmlToTextTags(s string) (string, []string, []string) {
 			i++
 			continue
 		}
-		// Find the end of the tag, honouring quoted attribute values.
-		j := i + 1
-		var quote byte
-		for j < len(s) {
-			ch := s[j]
-			if quote != 0 {
-				if ch == quote {
-					quote = 0
+		// Find the end of the tag, honouring quoted attribute values; a tag
+		// with no quote before its '>' (most of them) needs no byte loop.
+		j := len(s)
+		if gt := strings.IndexByte(s[i+1:], '>'); gt >= 0 && strings.IndexAny(s[i+1:i+1+gt], "\"'") < 0 {
+			j = i + 1 + gt
+		} else {
+			j = i + 1
+			var quote byte
+			for j < len(s) {
+				ch := s[j]
+				if quote != 0 {
+					if ch == quote {
+						quote = 0
+					}
+				} else if ch == '"' || ch == '\'' {
+					quote = ch
+				} else if ch == '>' {
+					break
 				}
-			} else if ch == '"' || ch == '\'' {
-				quote = ch
-			} else if ch == '>' {
-				break
+				j++
 			}
-			j++
 		}
 		tag := s[i+1 : min(j, len(s))]
 		if j < len(s) {
@@ -95,8 +122,21 @@ func htmlToTextTags(s string) (string, []string, []string) {
 		for n < len(tag) && (isASCIILetter(tag[n]) || (tag[n] >= '0' && tag[n] <= '9')) {
 			n++
 		}
-		name := strings.ToLower(tag[:n])
+		var kinds uint8
+		name := ""
+		if n > 0 && n <= len(lname) {
+			for k := 0; k < n; k++ {
+				lname[k] = lowerASCII[tag[k]]
+			}
+			if e, ok := tagInfo[string(lname[:n])]; ok {
+				kinds, name = e.kinds, e.name
+			} else if n == 6 && string(lname[:n]) == "script" || n == 5 && string(lname[:n]) == "style" {
+				name = string(lname[:n])
+			}
+		}
 		if !closing && (name == "script" || name == "style") {
+			// Skipped with their content, and not recorded (as before the
+			// tag table: measured without them).
 			end := indexFold(s[i:], "</"+name)
 			if end < 0 {
 				break
@@ -104,10 +144,10 @@ func htmlToTextTags(s string) (string, []string, []string) {
 			i += end
 			continue
 		}
-		if name != "" && !closing && len(tags) < maxTagNames && !slicesContains(tags, name) {
+		if kinds&tagSignal != 0 && !closing && !slicesContains(tags, name) {
 			tags = append(tags, name)
 		}
-		if blockTags[name] {
+		if kinds&tagBlock != 0 {
 			out.WriteByte('\n')
 		}
 		if !closing && n < len(tag) && len(urls) < maxURLsPerPart {
@@ -139,7 +179,7 @@ func tagURLs(attrs string, urls []string, out *strings.Builder) []string {
 		if eq < 0 {
 			return urls
 		}
-		name := strings.ToLower(strings.TrimSpace(attrs[:eq]))
+		name := strings.TrimSpace(attrs[:eq])
 		if sp := strings.LastIndexAny(name, " \t\n"); sp >= 0 {
 			name = name[sp+1:]
 		}
@@ -160,12 +200,13 @@ func tagURLs(attrs string, urls []string, out *strings.Builder) []string {
 				val, attrs = rest[:end], rest[end:]
 			}
 		}
-		switch name {
-		case "href", "src", "action", "background":
+		switch {
+		case strings.EqualFold(name, "href"), strings.EqualFold(name, "src"),
+			strings.EqualFold(name, "action"), strings.EqualFold(name, "background"):
 			if len(urls) < maxURLsPerPart {
 				urls = append(urls, html.UnescapeString(val))
 			}
-		case "alt", "title":
+		case strings.EqualFold(name, "alt"), strings.EqualFold(name, "title"):
 			out.WriteByte(' ')
 			out.WriteString(val)
 			out.WriteByte(' ')

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -62,20 +63,21 @@ func (t *tokenizer) emit(prefix, tok string) {
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
 	t.arena = append(t.arena, tok...)
-	t.finish(off)
+	t.finish(off, off+len(prefix))
 }
 
-// finish records the token appended to the arena at off. A token is cut
-// at the first control character, invalid UTF-8 or U+FFFD (raw header
-// values can hold anything), and dropped if nothing is left.
-func (t *tokenizer) finish(off int) {
-	seg := t.arena[off:]
-	bad := -1
+// finish records the token appended to the arena at off, whose text after
+// the prefix starts at from. That text is cut at the first control
+// character, invalid UTF-8 or U+FFFD (raw header values can hold anything),
+// and the token is dropped if nothing is left. Prefixes are constants and
+// field names, which hold none of those.
+func (t *tokenizer) finish(off, from int) {
+	seg := t.arena[from:]
 	for i := 0; i < len(seg); {
 		c := seg[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 || c == 0x7f {
-				bad = i
+				t.arena = t.arena[:from+i]
 				break
 			}
 			i++
@@ -83,13 +85,10 @@ func (t *tokenizer) finish(off int) {
 		}
 		r, size := utf8.DecodeRune(seg[i:])
 		if r == utf8.RuneError || unicode.IsControl(r) {
-			bad = i
+			t.arena = t.arena[:from+i]
 			break
 		}
 		i += size
-	}
-	if bad >= 0 {
-		t.arena = t.arena[:off+bad]
 	}
 	if len(t.arena) == off {
 		return
@@ -102,7 +101,8 @@ func (t *tokenizer) emitLower(prefix, word string) {
 	t.emitLowerN(prefix, word, MaxTokenBytes)
 }
 
-// emitLowerN is emitLower with a length limit of max bytes.
+// emitLowerN is emitLower with a length limit of max bytes. It lower-cases
+// and checks the word in one pass, with the rules of finish.
 func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 	if t.full() {
 		return
@@ -118,18 +118,25 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 	for i := 0; i < len(word); {
 		c := word[i]
 		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+			if c < 0x20 || c == 0x7f {
+				break
 			}
-			t.arena = append(t.arena, c)
+			t.arena = append(t.arena, lowerASCII[c])
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(word[i:])
-		t.arena = utf8.AppendRune(t.arena, unicode.ToLower(r))
+		r = unicode.ToLower(r)
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			break
+		}
+		t.arena = utf8.AppendRune(t.arena, r)
 		i += size
 	}
-	t.finish(off)
+	if len(t.arena) == off {
+		return
+	}
+	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
 }
 
 // dedupe reduces t.spans to the distinct tokens (t.uniq, in the order
@@ -292,43 +299,77 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 	i := 0
 	for i < len(s) && !t.full() {
 		// Skip separators.
-		if c := s[i]; c < utf8.RuneSelf {
-			if asciiSep[c] {
-				i++
+		switch textClass[s[i]] {
+		case tcSep:
+			i++
+			continue
+		case tcHigh:
+			if r, size := utf8.DecodeRuneInString(s[i:]); isSep(r) {
+				i += size
 				continue
 			}
-		} else if r, size := utf8.DecodeRuneInString(s[i:]); isSep(r) {
-			i += size
-			continue
 		}
 		// A chunk is a maximal run of non-separators; note its first '@'
 		// on the way.
 		j, high, at := i, false, -1
+	scan:
 		for j < len(s) {
-			if c := s[j]; c < utf8.RuneSelf {
-				if asciiSep[c] {
-					break
-				}
-				if c == '@' && at < 0 {
+			switch textClass[s[j]] {
+			case tcWord:
+				j++
+			case tcSep:
+				break scan
+			case tcAt:
+				if at < 0 {
 					at = j - i
 				}
 				j++
-				continue
+			default:
+				r, size := utf8.DecodeRuneInString(s[j:])
+				if isSep(r) {
+					break scan
+				}
+				high = true
+				j += size
 			}
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if isSep(r) {
-				break
-			}
-			high = true
-			j += size
 		}
 		t.chunk(prefix, s[i:j], body, high, at)
 		i = j
 	}
 }
 
+// Byte classes of text scanning.
+const (
+	tcWord = iota // ASCII that is part of a chunk
+	tcSep         // ASCII separator
+	tcAt          // '@'
+	tcHigh        // the first or a later byte of a multi-byte rune
+)
+
+var textClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = tcHigh
+		case asciiSep[c]:
+			t[c] = tcSep
+		case c == '@':
+			t[c] = tcAt
+		}
+	}
+	return t
+}()
+
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}
@@ -367,7 +408,7 @@ const (
 	bJoin         // allowed inside a word: . - ' _ $
 )
 
-var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+var asciiClass = func() (t [256]uint8) {
 	for c := 0; c < utf8.RuneSelf; c++ {
 		b := byte(c)
 		switch {
@@ -518,11 +559,25 @@ func (t *tokenizer) word(prefix, s string) {
 	if t.pairs && len(t.spans) > n0 {
 		last := t.spans[len(t.spans)-1]
 		if t.prev.n > 0 && !t.full() {
+			// "prev last", copied byte by byte: the words are short, and
+			// a loop beats two calls to memmove.
 			off := len(t.arena)
-			t.arena = append(t.arena, t.arena[t.prev.off:t.prev.off+t.prev.n]...)
-			t.arena = append(t.arena, ' ')
-			t.arena = append(t.arena, t.arena[last.off:last.off+last.n]...)
-			t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+			n := int(t.prev.n) + 1 + int(last.n)
+			t.grow(n)
+			a := t.arena[:off+n]
+			k := off
+			for _, c := range a[t.prev.off : t.prev.off+t.prev.n] {
+				a[k] = c
+				k++
+			}
+			a[k] = ' '
+			k++
+			for _, c := range a[last.off : last.off+last.n] {
+				a[k] = c
+				k++
+			}
+			t.arena = a
+			t.spans = append(t.spans, span{int32(off), int32(n)})
 		}
 		t.prev = last
 	}
@@ -555,20 +610,31 @@ func (t *tokenizer) emitWord(prefix, w string) {
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
 	n := len(t.arena)
-	t.arena = append(t.arena, w...)
-	b := t.arena[n:]
-	for k, c := range b {
+	t.grow(len(w))
+	b := t.arena[n : n+len(w)]
+	for k := 0; k < len(w); k++ {
+		c := w[k]
 		if c >= utf8.RuneSelf {
 			// Not ASCII: lower-case rune by rune.
-			t.arena = t.arena[:n]
 			for _, r := range w {
 				t.arena = utf8.AppendRune(t.arena, unicode.ToLower(r))
 			}
+			b = nil
 			break
 		}
 		b[k] = lowerASCII[c]
 	}
+	if b != nil {
+		t.arena = t.arena[:n+len(w)]
+	}
 	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+}
+
+// grow makes room for n more bytes in the arena.
+func (t *tokenizer) grow(n int) {
+	if cap(t.arena)-len(t.arena) < n {
+		t.arena = slices.Grow(t.arena, n)
+	}
 }
 
 // lowerASCII maps ASCII upper-case letters to lower case and every other
