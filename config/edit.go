@@ -92,7 +92,8 @@ func RemoveAccount(path, name string) error {
 	start := lineOf(old, "", idx) - 1
 	end := len(lines)
 	for i := start + 1; i < len(lines); i++ {
-		if strings.HasPrefix(strings.TrimSpace(lines[i]), "[") {
+		// The account's own sub-tables ([account.quota]) go with it.
+		if t := strings.TrimSpace(lines[i]); strings.HasPrefix(t, "[") && !strings.HasPrefix(t, "[account.") {
 			end = i
 			break
 		}

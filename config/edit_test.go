@@ -12,9 +12,10 @@ func TestAppendAndRemoveAccountKeepComments(t *testing.T) {
 	if err := AppendAccount(p, Account{Name: "work", Host: "mail.example.jp", Port: 993, TLS: "tls", Username: "sato@mail.example.jp"}); err != nil {
 		t.Fatal(err)
 	}
-	// A comment the user wrote must survive edits.
+	// A comment the user wrote must survive edits; the account's own
+	// sub-table goes with it.
 	f, _ := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString("# my note\n")
+	f.WriteString("[account.quota]\nlimit_gb = 30\n# my note\n")
 	f.Close()
 	if err := AppendAccount(p, Account{Name: "home", Host: "imap.example.com", Port: 143, TLS: "starttls", Username: "u", DryRun: true}); err != nil {
 		t.Fatal(err)
@@ -39,6 +40,9 @@ func TestAppendAndRemoveAccountKeepComments(t *testing.T) {
 	c, err = Load(p)
 	if err != nil || len(c.Accounts) != 1 || c.Accounts[0].Name != "home" {
 		t.Fatalf("after remove: %+v %v", c, err)
+	}
+	if c.Accounts[0].Quota.LimitGB == 30 {
+		t.Error("the removed account's [account.quota] now belongs to the next account")
 	}
 	if err := RemoveAccount(p, "nope"); err == nil || !strings.Contains(err.Error(), "account list") {
 		t.Fatalf("removing a missing account: %v", err)

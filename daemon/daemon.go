@@ -50,6 +50,7 @@ type Daemon struct {
 	model    *classifier.Model
 	st       *store.Store
 	hub      *hub
+	quota    *quotaBook
 	started  time.Time
 	warnings []string
 
@@ -86,7 +87,7 @@ func New(opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{
-		opts: opts, log: opts.Log, model: model, st: st, hub: newHub(), started: time.Now(),
+		opts: opts, log: opts.Log, model: model, st: st, hub: newHub(), quota: newQuotaBook(), started: time.Now(),
 		cfg:       opts.Config,
 		verdicts:  map[string]classifier.Result{},
 		unsaved:   map[trainKey]string{},

@@ -37,8 +37,7 @@ const (
 
 // quotaBook is a daemon's quota bookkeeping in memory: per account, a lock
 // so checks do not overlap, the wake-up of its loop, and a refusal waiting
-// for the next reading. It hangs off the Daemon through quotaBooks so that
-// the quota code stays in this file.
+// for the next reading.
 type quotaBook struct {
 	mu         sync.Mutex
 	accts      map[string]*quotaAcct
@@ -52,12 +51,11 @@ type quotaAcct struct {
 	refused error         // an [OVERQUOTA] refusal not yet reported (guarded by quotaBook.mu)
 }
 
-var quotaBooks sync.Map // *Daemon → *quotaBook
-
-func (d *Daemon) quotas() *quotaBook {
-	b, _ := quotaBooks.LoadOrStore(d, &quotaBook{accts: map[string]*quotaAcct{}, now: time.Now, firstCheck: quotaFirstCheck})
-	return b.(*quotaBook)
+func newQuotaBook() *quotaBook {
+	return &quotaBook{accts: map[string]*quotaAcct{}, now: time.Now, firstCheck: quotaFirstCheck}
 }
+
+func (d *Daemon) quotas() *quotaBook { return d.quota }
 
 func (b *quotaBook) acct(name string) *quotaAcct {
 	b.mu.Lock()
