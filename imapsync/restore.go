@@ -43,8 +43,9 @@ type restoreReq struct {
 }
 
 type restoreResult struct {
-	res RestoreResult
-	err error
+	res   RestoreResult
+	err   error
+	retry bool // the connection broke: try again on the next one
 }
 
 // Restore undoes a move to the junk folder, on the learning connection: it
@@ -62,26 +63,47 @@ func (w *Watcher) Restore(ctx context.Context, req RestoreRequest) (RestoreResul
 	if _, ok := w.h.(Learner); !ok {
 		return RestoreResult{}, errors.New("imapsync: Restore needs a Handler that is a Learner")
 	}
-	if !w.learn.live.Load() {
-		return RestoreResult{}, fmt.Errorf("%w: account %s", ErrNotConnected, w.acct.Name)
+	var res restoreResult
+	for attempt := 0; attempt < 2; attempt++ {
+		// A connection being made (after a cut, or resume) is waited for.
+		deadline := time.Now().Add(restoreWait)
+		for !w.learn.live.Load() {
+			if time.Now().After(deadline) {
+				return RestoreResult{}, fmt.Errorf("%w: account %s", ErrNotConnected, w.acct.Name)
+			}
+			select {
+			case <-time.After(50 * time.Millisecond):
+			case <-ctx.Done():
+				return RestoreResult{}, ctx.Err()
+			}
+		}
+		r := &restoreReq{req: req, done: make(chan restoreResult, 1)}
+		t := time.NewTimer(cmdTimeout)
+		select {
+		case w.learn.restores <- r:
+			t.Stop()
+		case <-t.C:
+			return RestoreResult{}, fmt.Errorf("%w: account %s is busy", ErrNotConnected, w.acct.Name)
+		case <-ctx.Done():
+			t.Stop()
+			return RestoreResult{}, ctx.Err()
+		}
+		select {
+		case res = <-r.done:
+		case <-ctx.Done():
+			return RestoreResult{}, ctx.Err()
+		}
+		if !res.retry {
+			break
+		}
+		// The connection broke under it: what was done is settled by the
+		// next connection (pending record) before the undo is tried again.
 	}
-	r := &restoreReq{req: req, done: make(chan restoreResult, 1)}
-	t := time.NewTimer(cmdTimeout)
-	defer t.Stop()
-	select {
-	case w.learn.restores <- r:
-	case <-t.C:
-		return RestoreResult{}, fmt.Errorf("%w: account %s is busy", ErrNotConnected, w.acct.Name)
-	case <-ctx.Done():
-		return RestoreResult{}, ctx.Err()
-	}
-	select {
-	case res := <-r.done:
-		return res.res, res.err
-	case <-ctx.Done():
-		return RestoreResult{}, ctx.Err()
-	}
+	return res.res, res.err
 }
+
+// restoreWait is how long Restore waits for the learning connection.
+const restoreWait = 15 * time.Second
 
 // serveRestores answers the restore requests waiting now.
 func (lw *learnWatch) serveRestores(ctx context.Context) error {
@@ -110,12 +132,21 @@ func (lw *learnWatch) endRestores() {
 
 func (lw *learnWatch) restore(ctx context.Context, r *restoreReq) {
 	res, err := lw.doRestore(ctx, r.req)
-	if err != nil {
+	broken := false
+	select {
+	case <-lw.s.c.Closed():
+		broken = err != nil
+	default:
+	}
+	switch {
+	case broken:
+		lw.log.Warn("undo cut short by the connection; trying again on the next one", "identity", r.req.Identity, "err", err)
+	case err != nil:
 		lw.log.Warn("undo failed", "identity", r.req.Identity, "err", err)
-	} else {
+	default:
 		lw.log.Info("undo: message moved back to INBOX", "identity", r.req.Identity, "from", res.Folder, "junk_uid", res.JunkUID, "inbox_uid", res.InboxUID, "already_in_inbox", res.AlreadyInInbox)
 	}
-	r.done <- restoreResult{res: res, err: err}
+	r.done <- restoreResult{res: res, err: err, retry: broken}
 }
 
 // junkFolders lists the junk folders, the one mailwarden moves to first.
