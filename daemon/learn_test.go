@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/mailwarden/mailwarden/classifier"
-	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/internal/dovecot"
 	"github.com/mailwarden/mailwarden/internal/dovecot/dovecottest"
+	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/store"
 )
 
