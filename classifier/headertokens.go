@@ -74,7 +74,7 @@ func (t *tokenizer) headerTokens(f *field) {
 		"x-msmail-priority", "importance", "precedence", "x-originating-ip",
 		"content-language", "x-mailer-version":
 		s, _ := f.text()
-		t.text(f.name+":", s, false)
+		t.text(textFieldPrefix[f.name], s, false)
 	}
 	if n := len(t.spans) - start; n > maxHeaderTokens {
 		// Keep the token store from filling with one field's noise.
@@ -141,7 +141,11 @@ func shape(s string) string {
 // addressTokens emits tokens for an address header: each address, its
 // domain, and the words of display names.
 func (t *tokenizer) addressTokens(name, v string) {
-	pre := name + ":"
+	pf, ok := addrPrefixes[name]
+	if !ok {
+		pf = newAddrPrefix(name)
+	}
+	pre := pf.pre
 	rest := v
 	n := 0
 	for rest != "" && n < 20 {
@@ -151,20 +155,22 @@ func (t *tokenizer) addressTokens(name, v string) {
 		}
 		// Expand around '@' to the address bounds.
 		i := at
-		for i > 0 && !strings.ContainsRune(" \t<>,;:\"'()[]", rune(rest[i-1])) {
+		for i > 0 && !addrStop[rest[i-1]] {
 			i--
 		}
 		j := at + 1
-		for j < len(rest) && !strings.ContainsRune(" \t<>,;:\"'()[]", rune(rest[j])) {
+		for j < len(rest) && !addrStop[rest[j]] {
 			j++
 		}
 		addr := strings.Trim(rest[i:j], ".")
 		if d := rest[at+1 : j]; d != "" {
 			d = strings.Trim(d, ".")
-			t.emitLowerN(pre+"addr:", capToken(addr, 60), 60)
-			t.emitLowerN(pre+"domain:", capToken(d, 60), 60)
-			if p := parentDomain(strings.ToLower(d)); p != "" && p != strings.ToLower(d) {
-				t.emit(pre+"domain:", p)
+			t.emitLowerN(pf.addr, capToken(addr, 60), 60)
+			t.emitLowerN(pf.domain, capToken(d, 60), 60)
+			if ld := strings.ToLower(d); true {
+				if p := parentDomain(ld); p != "" && p != ld {
+					t.emit(pf.domain, p)
+				}
 			}
 		}
 		// Words before the address (display name).
@@ -177,6 +183,41 @@ func (t *tokenizer) addressTokens(name, v string) {
 	}
 	t.text(pre, rest, false)
 }
+
+// addrStop are the bytes that end an address around its '@'.
+var addrStop = func() (t [256]bool) {
+	for _, c := range " \t<>,;:\"'()[]" {
+		t[c] = true
+	}
+	return t
+}()
+
+// addrPrefix holds the token prefixes of one address field.
+type addrPrefix struct{ pre, addr, domain string }
+
+func newAddrPrefix(name string) addrPrefix {
+	return addrPrefix{name + ":", name + ":addr:", name + ":domain:"}
+}
+
+// addrPrefixes are the prefixes of the address fields, made once.
+var addrPrefixes = func() map[string]addrPrefix {
+	m := map[string]addrPrefix{}
+	for _, n := range []string{"from", "to", "cc", "reply-to", "sender", "return-path", "errors-to", "delivered-to", "x-original-to"} {
+		m[n] = newAddrPrefix(n)
+	}
+	return m
+}()
+
+// textFieldPrefix is name+":" for the fields whose text is tokenized, made
+// once.
+var textFieldPrefix = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{"x-mailer", "user-agent", "x-mimeole", "x-newsreader", "organization", "x-priority",
+		"x-msmail-priority", "importance", "precedence", "x-originating-ip", "content-language", "x-mailer-version"} {
+		m[n] = n + ":"
+	}
+	return m
+}()
 
 // receivedTokens keeps the host names, IP addresses and protocol words of a
 // Received field; ids and timestamps would only fill the store.

@@ -90,7 +90,7 @@ func htmlToTextTags(s string) (string, []string, []string) {
 		// Find the end of the tag, honouring quoted attribute values; a tag
 		// with no quote before its '>' (most of them) needs no byte loop.
 		j := len(s)
-		if gt := strings.IndexByte(s[i+1:], '>'); gt >= 0 && strings.IndexAny(s[i+1:i+1+gt], "\"'") < 0 {
+		if gt := strings.IndexByte(s[i+1:], '>'); gt >= 0 && noQuote(s[i+1:i+1+gt]) {
 			j = i + 1 + gt
 		} else {
 			j = i + 1
@@ -170,20 +170,41 @@ func slicesContains(list []string, s string) bool {
 	return false
 }
 
+// noQuote reports a string without '"' or '\”.
+func noQuote(s string) bool {
+	return strings.IndexByte(s, '"') < 0 && strings.IndexByte(s, '\'') < 0
+}
+
+func isHTMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
+
 // tagURLs appends the values of href, src and action attributes in attrs to
 // urls; alt and title text goes to the output text.
 func tagURLs(attrs string, urls []string, out *strings.Builder) []string {
 	for attrs != "" {
-		attrs = strings.TrimLeft(attrs, " \t\n/")
+		k := 0
+		for k < len(attrs) && (isHTMLSpace(attrs[k]) || attrs[k] == '/') {
+			k++
+		}
+		attrs = attrs[k:]
 		eq := strings.IndexByte(attrs, '=')
 		if eq < 0 {
 			return urls
 		}
-		name := strings.TrimSpace(attrs[:eq])
-		if sp := strings.LastIndexAny(name, " \t\n"); sp >= 0 {
-			name = name[sp+1:]
+		// The attribute name: the last word before '='.
+		e := eq
+		for e > 0 && isSpaceByte(attrs[e-1]) {
+			e--
 		}
-		rest := strings.TrimLeft(attrs[eq+1:], " \t\n")
+		b := e
+		for b > 0 && !isHTMLSpace(attrs[b-1]) && !isSpaceByte(attrs[b-1]) {
+			b--
+		}
+		name := attrs[b:e]
+		k = eq + 1
+		for k < len(attrs) && isHTMLSpace(attrs[k]) {
+			k++
+		}
+		rest := attrs[k:]
 		var val string
 		if rest != "" && (rest[0] == '"' || rest[0] == '\'') {
 			end := strings.IndexByte(rest[1:], rest[0])
@@ -193,12 +214,16 @@ func tagURLs(attrs string, urls []string, out *strings.Builder) []string {
 				val, attrs = rest[1:1+end], rest[2+end:]
 			}
 		} else {
-			end := strings.IndexAny(rest, " \t\n>")
-			if end < 0 {
-				val, attrs = rest, ""
-			} else {
-				val, attrs = rest[:end], rest[end:]
+			end := 0
+			for end < len(rest) && !isHTMLSpace(rest[end]) && rest[end] != '>' {
+				end++
 			}
+			val, attrs = rest[:end], rest[end:]
+		}
+		switch len(name) {
+		case 3, 4, 5, 6, 10:
+		default:
+			continue
 		}
 		switch {
 		case strings.EqualFold(name, "href"), strings.EqualFold(name, "src"),
@@ -213,6 +238,11 @@ func tagURLs(attrs string, urls []string, out *strings.Builder) []string {
 		}
 	}
 	return urls
+}
+
+// isSpaceByte is the ASCII white space strings.TrimSpace removes.
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 func isASCIILetter(c byte) bool {

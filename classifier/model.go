@@ -1,7 +1,9 @@
 package classifier
 
 import (
+	"encoding/binary"
 	"sync"
+	"unsafe"
 )
 
 // Verdict is the class a message is put in.
@@ -258,32 +260,33 @@ func hashTokens(toks []string) []uint64 {
 
 // tokenHash is the store's token hash: 64 bits, fixed (the store file
 // depends on it), eight bytes at a time, with a final avalanche.
-func tokenHash[T string | []byte](s T) uint64 {
+func tokenHash(s string) uint64 {
+	// One implementation over bytes (the string viewed in place, read
+	// only), so both get the combined 8-byte loads.
+	return hashBytes(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
+// hashBytes is tokenHash of a token's bytes.
+func hashBytes(s []byte) uint64 {
 	const (
 		m1 = 0x9E3779B97F4A7C15
 		m2 = 0xBF58476D1CE4E5B9
 		m3 = 0x94D049BB133111EB
 	)
 	h := uint64(len(s)) * m1
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		h = (h ^ w) * m2
+	for len(s) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(s)) * m2
 		h ^= h >> 29
+		s = s[8:]
 	}
-	if r := len(s) - i; r > 0 {
+	if r := len(s); r > 0 {
 		// The last 1-7 bytes as a little-endian word, from overlapping
 		// loads instead of a loop: bytes read twice land on the same bits.
 		var w uint64
-		switch {
-		case r >= 4:
-			lo := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24
-			e := len(s) - 4
-			hi := uint64(s[e]) | uint64(s[e+1])<<8 | uint64(s[e+2])<<16 | uint64(s[e+3])<<24
-			w = lo | hi<<(8*uint(r-4))
-		default:
-			w = uint64(s[i]) | uint64(s[i+r/2])<<(8*uint(r/2)) | uint64(s[len(s)-1])<<(8*uint(r-1))
+		if r >= 4 {
+			w = uint64(binary.LittleEndian.Uint32(s)) | uint64(binary.LittleEndian.Uint32(s[r-4:]))<<(8*uint(r-4))
+		} else {
+			w = uint64(s[0]) | uint64(s[r/2])<<(8*uint(r/2)) | uint64(s[r-1])<<(8*uint(r-1))
 		}
 		h = (h ^ w) * m2
 		h ^= h >> 29

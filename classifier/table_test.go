@@ -108,7 +108,7 @@ func TestTokenHashStable(t *testing.T) {
 	for n := 0; n <= len(buf); n++ {
 		for off := 0; off+n <= len(buf); off += 7 {
 			b := buf[off : off+n]
-			if got, want := tokenHash(b), tokenHashRef(b); got != want {
+			if got, want := hashBytes(b), tokenHashRef(b); got != want {
 				t.Fatalf("tokenHash(% x) = %x, want %x", b, got, want)
 			}
 			if got, want := tokenHash(string(b)), tokenHashRef(b); got != want {

@@ -157,7 +157,7 @@ func (t *tokenizer) dedupe() {
 	mask := uint64(size - 1)
 	uniq, hashes := t.uniq[:0], t.hashes[:0]
 	for _, sp := range t.spans {
-		h := tokenHash(t.arena[sp.off : sp.off+sp.n])
+		h := hashBytes(t.arena[sp.off : sp.off+sp.n])
 		k := fixKey(h)
 		for i := k & mask; ; i = (i + 1) & mask {
 			if e := table[i]; e == 0 {
@@ -559,23 +559,14 @@ func (t *tokenizer) word(prefix, s string) {
 	if t.pairs && len(t.spans) > n0 {
 		last := t.spans[len(t.spans)-1]
 		if t.prev.n > 0 && !t.full() {
-			// "prev last", copied byte by byte: the words are short, and
-			// a loop beats two calls to memmove.
+			// "prev last": one growth check, then plain copies.
 			off := len(t.arena)
 			n := int(t.prev.n) + 1 + int(last.n)
 			t.grow(n)
 			a := t.arena[:off+n]
-			k := off
-			for _, c := range a[t.prev.off : t.prev.off+t.prev.n] {
-				a[k] = c
-				k++
-			}
+			k := off + copy(a[off:], a[t.prev.off:t.prev.off+t.prev.n])
 			a[k] = ' '
-			k++
-			for _, c := range a[last.off : last.off+last.n] {
-				a[k] = c
-				k++
-			}
+			copy(a[k+1:], a[last.off:last.off+last.n])
 			t.arena = a
 			t.spans = append(t.spans, span{int32(off), int32(n)})
 		}
