@@ -78,6 +78,7 @@ type window struct {
 	loadStart  string
 	loadEnd    string
 	busyPct    float64 // the whole machine, % of all cores
+	trace      []int64 // PSS (KiB) at 0, 1/5, ... 5/5 of the window
 	before     idleCheck
 	after      idleCheck
 }
@@ -112,6 +113,7 @@ func idleWindow(ctx context.Context, srv *dovecot.Server, d time.Duration, tr, e
 	w.dur = tr.at(i1).Sub(tr.at(i0))
 	w.mem = tr.mem(i0, i1)
 	w.ticks, w.perName = tr.cpuTicks(i0, i1)
+	w.trace = tr.trace(i0, i1, 5)
 	if extra != nil {
 		e1 := extra.sample()
 		w.extraTicks, _ = extra.cpuTicks(e0, e1)
@@ -229,6 +231,11 @@ func measureMailwarden(ctx context.Context, o options, sp *split) (*result, erro
 	default:
 	}
 	r.notes = append(r.notes, "the benchmark stays subscribed to the event stream through the window, as the tray would")
+	d.Stop()
+	if b, err := os.ReadFile(d.logPath); err == nil {
+		r.notes = append(r.notes, fmt.Sprintf("its log: %d warnings, %d errors (run and stop)",
+			strings.Count(string(b), `"level":"WARN"`), strings.Count(string(b), `"level":"ERROR"`)))
+	}
 	return r, nil
 }
 

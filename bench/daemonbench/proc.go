@@ -214,6 +214,27 @@ func (t *tracker) mem(from, to int) memStats {
 	return m
 }
 
+// trace returns the PSS (KiB) at n+1 evenly spaced moments from sample
+// from to sample to: at each, the newest sample not after it.
+func (t *tracker) trace(from, to, n int) []int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if from >= len(t.samples) || to >= len(t.samples) || n < 1 {
+		return nil
+	}
+	t0, t1 := t.samples[from].t, t.samples[to].t
+	out := make([]int64, 0, n+1)
+	i := from
+	for k := 0; k <= n; k++ {
+		at := t0.Add(time.Duration(int64(t1.Sub(t0)) * int64(k) / int64(n)))
+		for i < to && !t.samples[i+1].t.After(at) {
+			i++
+		}
+		out = append(out, t.samples[i].pss)
+	}
+	return out
+}
+
 // cpuTicks is the CPU time the tree used between samples from and to: per
 // process, its ticks at the last sample it was seen in minus its ticks at
 // sample from (0 for a process born after it). A process that dies loses at

@@ -110,6 +110,9 @@ func (rep *report) markdown() string {
 	row("**PSS**, idle window: peak / final",
 		cell(mw, has(mw), func() string { return memCell(mw.win.mem.peakPSS, mw.win.mem.finalPSS) }),
 		cell(tb, has(tb), func() string { return memCell(tb.win.mem.peakPSS, tb.win.mem.finalPSS) }), "< 60 MB")
+	row(fmt.Sprintf("PSS through the window, every %v", (w/5).Round(time.Second)),
+		cell(mw, has(mw), func() string { return traceCell(mw.win.trace) }),
+		cell(tb, has(tb), func() string { return traceCell(tb.win.trace) }), "")
 	row("final PSS: anonymous (heap, stacks) / file-backed (binaries, libraries, mmapped files)",
 		cell(mw, has(mw), func() string { return memCell(mw.win.mem.finalAnon, mw.win.mem.finalFile) }),
 		cell(tb, has(tb), func() string { return memCell(tb.win.mem.finalAnon, tb.win.mem.finalFile) }), "")
@@ -235,6 +238,14 @@ func loginCell(r *result, c idleCheck) string {
 		s += " (**not logged in**)"
 	}
 	return s
+}
+
+func traceCell(t []int64) string {
+	var parts []string
+	for _, k := range t {
+		parts = append(parts, fmt.Sprintf("%.0f", float64(k*kib)/mbUnit))
+	}
+	return strings.Join(parts, " → ") + " MB"
 }
 
 func fetchedCell(r *result) string {
