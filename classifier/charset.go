@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"strings"
+	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -144,13 +146,44 @@ func hasHighByte(b []byte) bool {
 // decodeWith runs enc's decoder over b. x/text decoders replace invalid
 // input with U+FFFD instead of failing, so the result is always usable.
 func decodeWith(enc encoding.Encoding, b []byte) string {
+	if m, ok := enc.(*charmap.Charmap); ok {
+		return decodeCharmap(m, b)
+	}
 	out, err := enc.NewDecoder().Bytes(b)
 	if err != nil {
 		// Only transformer-level failures end up here; fall back to a
 		// lossy UTF-8 view rather than losing the text.
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
-	return string(out)
+	// out is the decoder's own new buffer: the string can own it.
+	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+// charmapTables caches the 256 runes of each single-byte charmap.
+var charmapTables sync.Map // *charmap.Charmap → *[256]rune
+
+// decodeCharmap decodes a single-byte charset byte by byte through a table
+// of charmap.DecodeByte: the same text as its x/text decoder, without the
+// transformer's buffers.
+func decodeCharmap(m *charmap.Charmap, b []byte) string {
+	v, ok := charmapTables.Load(m)
+	if !ok {
+		var tab [256]rune
+		for i := range tab {
+			tab[i] = m.DecodeByte(byte(i))
+		}
+		v, _ = charmapTables.LoadOrStore(m, &tab)
+	}
+	tab := v.(*[256]rune)
+	out := make([]byte, 0, len(b)+len(b)/2)
+	for _, c := range b {
+		if r := tab[c]; r < utf8.RuneSelf {
+			out = append(out, byte(r))
+		} else {
+			out = utf8.AppendRune(out, r)
+		}
+	}
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
 // decodeCP932 decodes Shift_JIS/CP932 like x/text, and also maps the

@@ -433,8 +433,97 @@ func (t *tokenizer) asciiWords(prefix, c string) {
 		for j < len(c) && asciiClass[c[j]] != bOther {
 			j++
 		}
-		t.word(prefix, c[i:j])
+		t.asciiWord(prefix, c[i:j])
 		i = j
+	}
+}
+
+// asciiWord is word for an ASCII run of letters, digits and joiners, in
+// one pass: trim, copy lower-cased, pair with the previous word, and note
+// inner joiners for the compound parts.
+func (t *tokenizer) asciiWord(prefix, s string) {
+	a, b := 0, len(s)
+	for a < b && trimByte[s[a]]&1 != 0 {
+		a++
+	}
+	for b > a && trimByte[s[b-1]] != 0 {
+		b--
+	}
+	w := s[a:b]
+	if len(w) < 3 || t.full() {
+		return
+	}
+	if len(w) > MaxTokenBytes {
+		t.word(prefix, w) // the skip token, and pairs with it
+		return
+	}
+	off := len(t.arena)
+	t.grow(len(prefix) + len(w))
+	d := t.arena[off : off+len(prefix)+len(w)]
+	copy(d, prefix)
+	d = d[len(prefix):]
+	d = d[:len(w)]
+	var inner uint8
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		d[k] = lowerASCII[c]
+		inner |= innerJoiner[c] // w does not start or end with one
+	}
+	t.arena = t.arena[:off+len(prefix)+len(w)]
+	last := span{int32(off), int32(len(t.arena) - off)}
+	t.spans = append(t.spans, last)
+	if t.pairs {
+		if t.prev.n > 0 && !t.full() {
+			t.pair(last)
+		}
+		t.prev = last
+	}
+	if inner != 0 {
+		t.compoundParts(prefix, w)
+	}
+}
+
+// trimByte marks the joiners trimmed from the start of a word (bit 1) and
+// from its end (any bit; '$' only there).
+var trimByte = func() (t [256]uint8) {
+	for _, c := range ".-'_" {
+		t[c] = 1
+	}
+	t['$'] = 2
+	return t
+}()
+
+// innerJoiner marks the joiners that split a compound word into parts.
+var innerJoiner = func() (t [256]uint8) {
+	t['.'], t['-'], t['_'] = 1, 1, 1
+	return t
+}()
+
+// pair adds "prev last" for the previous body word and the word at last.
+func (t *tokenizer) pair(last span) {
+	off := len(t.arena)
+	n := int(t.prev.n) + 1 + int(last.n)
+	t.grow(n)
+	a := t.arena[:off+n]
+	k := off + copy(a[off:], a[t.prev.off:t.prev.off+t.prev.n])
+	a[k] = ' '
+	copy(a[k+1:], a[last.off:last.off+last.n])
+	t.arena = a
+	t.spans = append(t.spans, span{int32(off), int32(n)})
+}
+
+// compoundParts adds the parts (3 bytes or more) of a word with inner
+// dots, hyphens or underscores.
+func (t *tokenizer) compoundParts(prefix, w string) {
+	start := 0
+	for i := 0; i <= len(w); i++ {
+		if i < len(w) && w[i] != '.' && w[i] != '-' && w[i] != '_' {
+			continue
+		}
+		if part := w[start:i]; len(part) >= 3 && len(part) < len(w) {
+			t.emitWord(prefix, part)
+		}
+		start = i + 1
 	}
 }
 
@@ -559,31 +648,13 @@ func (t *tokenizer) word(prefix, s string) {
 	if t.pairs && len(t.spans) > n0 {
 		last := t.spans[len(t.spans)-1]
 		if t.prev.n > 0 && !t.full() {
-			// "prev last": one growth check, then plain copies.
-			off := len(t.arena)
-			n := int(t.prev.n) + 1 + int(last.n)
-			t.grow(n)
-			a := t.arena[:off+n]
-			k := off + copy(a[off:], a[t.prev.off:t.prev.off+t.prev.n])
-			a[k] = ' '
-			copy(a[k+1:], a[last.off:last.off+last.n])
-			t.arena = a
-			t.spans = append(t.spans, span{int32(off), int32(n)})
+			t.pair(last)
 		}
 		t.prev = last
 	}
 	// Also the parts of dotted or hyphenated compounds.
 	if len(w) <= MaxTokenBytes && hasInnerJoiner(w) {
-		start := 0
-		for i := 0; i <= len(w); i++ {
-			if i < len(w) && w[i] != '.' && w[i] != '-' && w[i] != '_' {
-				continue
-			}
-			if part := w[start:i]; len(part) >= 3 && len(part) < len(w) {
-				t.emitWord(prefix, part)
-			}
-			start = i + 1
-		}
+		t.compoundParts(prefix, w)
 	}
 }
 
@@ -599,7 +670,9 @@ func (t *tokenizer) emitWord(prefix, w string) {
 		return
 	}
 	off := len(t.arena)
-	t.arena = append(t.arena, prefix...)
+	if prefix != "" {
+		t.arena = append(t.arena, prefix...)
+	}
 	n := len(t.arena)
 	t.grow(len(w))
 	b := t.arena[n : n+len(w)]
@@ -630,7 +703,7 @@ func (t *tokenizer) grow(n int) {
 
 // lowerASCII maps ASCII upper-case letters to lower case and every other
 // byte below 0x80 to itself.
-var lowerASCII = func() (t [utf8.RuneSelf]byte) {
+var lowerASCII = func() (t [256]byte) {
 	for c := range t {
 		t[c] = byte(c)
 		if 'A' <= c && c <= 'Z' {
