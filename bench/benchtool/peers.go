@@ -67,6 +67,7 @@ func cmdPeers(ctx context.Context, args []string) error {
 		return err
 	}
 	started := time.Now()
+	vers := versions() // now: the tree may change while the run goes on
 	var rows []row
 	for _, arg := range fs.Args() {
 		name, msgs, err := prepareCorpus(ctx, arg, work)
@@ -126,7 +127,7 @@ func cmdPeers(ctx context.Context, args []string) error {
 	}
 	table := renderTable(rows)
 	fmt.Print(table)
-	doc := renderDoc(rows, table, fs.Args(), started, scoreDir)
+	doc := renderDoc(rows, table, fs.Args(), started, scoreDir, vers)
 	path := filepath.Join(*outDir, "peers-"+stamp+".md")
 	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 		return err
@@ -265,11 +266,11 @@ func oneLine(s string) string {
 	return s
 }
 
-func renderDoc(rows []row, table string, corpora []string, started time.Time, scoreDir string) string {
+func renderDoc(rows []row, table string, corpora []string, started time.Time, scoreDir, vers string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# mailwarden vs. Debian's Bayesian filters, %s\n\n", started.Format("2006-01-02 15:04"))
 	fmt.Fprintf(&b, "Corpora: %s. Run time %s on %d CPUs (%s).\n\n", strings.Join(corpora, ", "), time.Since(started).Round(time.Second), runtime.NumCPU(), cpuModel())
-	b.WriteString("Versions: " + versions() + "\n\n")
+	b.WriteString("Versions: " + vers + "\n\n")
 	b.WriteString(table)
 	b.WriteString(`
 Protocol (TREC spam track, immediate feedback): every message in index order is classified, then trained
