@@ -33,7 +33,10 @@ func (t *tokenizer) headerTokens(f *field) {
 		return
 	}
 	t.emitLower("hdr:", capToken(f.name, MaxTokenBytes))
-	start := len(t.spans)
+	// Keep the token store from filling with one field's noise: at most
+	// maxHeaderTokens tokens from the field's value.
+	t.limit = min(t.count+maxHeaderTokens, MaxTokens)
+	defer func() { t.limit = MaxTokens }()
 	switch f.name {
 	case "subject":
 		s, _ := f.text()
@@ -75,10 +78,6 @@ func (t *tokenizer) headerTokens(f *field) {
 		"content-language", "x-mailer-version":
 		s, _ := f.text()
 		t.text(textFieldPrefix[f.name], s, false)
-	}
-	if n := len(t.spans) - start; n > maxHeaderTokens {
-		// Keep the token store from filling with one field's noise.
-		t.spans = t.spans[:start+maxHeaderTokens]
 	}
 }
 

@@ -436,7 +436,7 @@ func (mp *tbMapper) header(name, value string) {
 		value = value[:i] + " " + value[i+2+j+2:]
 	}
 	t := mp.t
-	t.arena, t.spans, t.prev, t.pairs = t.arena[:0], t.spans[:0], span{}, false
+	t.reset()
 	f := field{name: name, value: strings.TrimSpace(value)}
 	t.headerTokens(&f)
 	mp.collect()
@@ -487,7 +487,7 @@ func (mp *tbMapper) words(prefix, w string, hanChar bool) string {
 		return dropHanChar
 	}
 	t := mp.t
-	t.arena, t.spans, t.prev, t.pairs = t.arena[:0], t.spans[:0], span{}, false
+	t.reset()
 	t.segment(prefix, seg, cls)
 	mp.collect()
 	if len(mp.got) == 0 {
@@ -499,7 +499,7 @@ func (mp *tbMapper) words(prefix, w string, hanChar bool) string {
 // collect moves the tokens the tokenizer emitted into mp.got, once each.
 func (mp *tbMapper) collect() {
 	t := mp.t
-	for _, sp := range t.spans {
+	for _, sp := range t.uniq {
 		tok := string(t.arena[sp.off : sp.off+sp.n])
 		dup := false
 		for _, g := range mp.got {

@@ -40,30 +40,95 @@ func Tokenize(msg []byte) []string {
 }
 
 // tokenizer collects tokens into one byte arena to keep allocations per
-// message constant.
+// message constant. Tokens are de-duplicated as they are emitted: a token
+// seen before in the message is counted (MaxTokens and the per-field bound
+// count every emitted token, as they always did) but not kept twice.
 type tokenizer struct {
 	arena  []byte
-	spans  []span
-	uniq   []span   // distinct tokens (after dedupe)
-	hashes []uint64 // their store hashes (after dedupe)
-	table  []uint64 // hash set of token hashes (dedupe)
+	uniq   []span   // distinct tokens, in the order first emitted
+	hashes []uint64 // their store hashes
+	table  []tslot  // hash set of the tokens so far: key hash, value index in uniq
+	count  int      // tokens emitted, duplicates included
+	limit  int      // emitted tokens allowed (the bound of the current header field)
 	prev   span     // last body word, for word pairs
 	pairs  bool     // emit word pairs in the current text
 }
 
 type span struct{ off, n int32 }
 
-func (t *tokenizer) full() bool { return len(t.spans) >= MaxTokens }
+func (t *tokenizer) full() bool { return t.count >= MaxTokens }
+
+// reset prepares the tokenizer for a new message. The de-duplication table
+// is sized from the previous message's distinct tokens.
+func (t *tokenizer) reset() {
+	size := 64
+	for size < 2*len(t.uniq) {
+		size *= 2
+	}
+	if cap(t.table) < size {
+		t.table = make([]tslot, size)
+	}
+	t.table = t.table[:size]
+	clear(t.table)
+	t.arena, t.uniq, t.hashes = t.arena[:0], t.uniq[:0], t.hashes[:0]
+	t.count, t.limit, t.prev, t.pairs = 0, MaxTokens, span{}, false
+}
+
+// add records the token the arena holds from off on. It returns the
+// token's span, or the span of its first occurrence when it was emitted
+// before (the duplicate's bytes are dropped from the arena), and false when
+// the token is empty or over the current field's bound.
+func (t *tokenizer) add(off int) (span, bool) {
+	if len(t.arena) == off || t.count >= t.limit {
+		t.arena = t.arena[:off]
+		return span{}, false
+	}
+	t.count++
+	h := hashBytes(t.arena[off:])
+	k := fixKey(h)
+	mask := uint64(len(t.table) - 1)
+	for i := k & mask; ; i = (i + 1) & mask {
+		e := &t.table[i]
+		if e.key == 0 {
+			sp := span{int32(off), int32(len(t.arena) - off)}
+			e.key, e.c.spam = k, uint32(len(t.uniq))
+			t.uniq = append(t.uniq, sp)
+			t.hashes = append(t.hashes, h)
+			if 2*len(t.uniq) >= len(t.table) {
+				t.growTable()
+			}
+			return sp, true
+		}
+		if e.key == k {
+			t.arena = t.arena[:off]
+			return t.uniq[e.c.spam], true
+		}
+	}
+}
+
+// growTable doubles the de-duplication table.
+func (t *tokenizer) growTable() {
+	t.table = make([]tslot, 2*len(t.table))
+	mask := uint64(len(t.table) - 1)
+	for j, h := range t.hashes {
+		k := fixKey(h)
+		i := k & mask
+		for t.table[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		t.table[i].key, t.table[i].c.spam = k, uint32(j)
+	}
+}
 
 // emit adds prefix+tok as a token.
-func (t *tokenizer) emit(prefix, tok string) {
+func (t *tokenizer) emit(prefix, tok string) (span, bool) {
 	if t.full() || tok == "" {
-		return
+		return span{}, false
 	}
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
 	t.arena = append(t.arena, tok...)
-	t.finish(off, off+len(prefix))
+	return t.finish(off, off+len(prefix))
 }
 
 // finish records the token appended to the arena at off, whose text after
@@ -71,7 +136,7 @@ func (t *tokenizer) emit(prefix, tok string) {
 // character, invalid UTF-8 or U+FFFD (raw header values can hold anything),
 // and the token is dropped if nothing is left. Prefixes are constants and
 // field names, which hold none of those.
-func (t *tokenizer) finish(off, from int) {
+func (t *tokenizer) finish(off, from int) (span, bool) {
 	seg := t.arena[from:]
 	for i := 0; i < len(seg); {
 		c := seg[i]
@@ -90,28 +155,24 @@ func (t *tokenizer) finish(off, from int) {
 		}
 		i += size
 	}
-	if len(t.arena) == off {
-		return
-	}
-	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+	return t.add(off)
 }
 
 // emitLower adds prefix+lower(word); word is NFKC text.
-func (t *tokenizer) emitLower(prefix, word string) {
-	t.emitLowerN(prefix, word, MaxTokenBytes)
+func (t *tokenizer) emitLower(prefix, word string) (span, bool) {
+	return t.emitLowerN(prefix, word, MaxTokenBytes)
 }
 
 // emitLowerN is emitLower with a length limit of max bytes. It lower-cases
 // and checks the word in one pass, with the rules of finish.
-func (t *tokenizer) emitLowerN(prefix, word string, max int) {
+func (t *tokenizer) emitLowerN(prefix, word string, max int) (span, bool) {
 	if t.full() {
-		return
+		return span{}, false
 	}
 	if len(word) > max {
 		r, _ := utf8.DecodeRuneInString(word)
 		b := len(word) / 10 * 10
-		t.emit(prefix, "skip:"+string(unicode.ToLower(r))+":"+itoa(b))
-		return
+		return t.emit(prefix, "skip:"+string(unicode.ToLower(r))+":"+itoa(b))
 	}
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
@@ -133,44 +194,7 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 		t.arena = utf8.AppendRune(t.arena, r)
 		i += size
 	}
-	if len(t.arena) == off {
-		return
-	}
-	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
-}
-
-// dedupe reduces t.spans to the distinct tokens (t.uniq, in the order
-// first emitted) and their store hashes (t.hashes). A small open-addressing
-// set of hashes removes duplicates; sorting would cost more than the rest
-// of tokenizing. Tokens are told apart by their 64-bit store hash, as the
-// store tells them apart: two tokens sharing one would share counts anyway.
-func (t *tokenizer) dedupe() {
-	size := 64
-	for size < 2*len(t.spans) {
-		size *= 2
-	}
-	if cap(t.table) < size {
-		t.table = make([]uint64, size)
-	}
-	table := t.table[:size]
-	clear(table)
-	mask := uint64(size - 1)
-	uniq, hashes := t.uniq[:0], t.hashes[:0]
-	for _, sp := range t.spans {
-		h := hashBytes(t.arena[sp.off : sp.off+sp.n])
-		k := fixKey(h)
-		for i := k & mask; ; i = (i + 1) & mask {
-			if e := table[i]; e == 0 {
-				table[i] = k
-				uniq = append(uniq, sp)
-				hashes = append(hashes, h)
-				break
-			} else if e == k {
-				break
-			}
-		}
-	}
-	t.uniq, t.hashes = uniq, hashes
+	return t.add(off)
 }
 
 // token returns distinct token i as a string.
@@ -229,7 +253,7 @@ func itoa(n int) string {
 // caller reads t.uniq/t.hashes and then calls t.release.
 func tokenizeParsed(p *parsed) *tokenizer {
 	t := tokenizers.Get().(*tokenizer)
-	t.arena, t.spans, t.prev, t.pairs = t.arena[:0], t.spans[:0], span{}, false
+	t.reset()
 	for i := range p.header {
 		if skipHeader(p.header[i].name) {
 			continue
@@ -248,7 +272,6 @@ func tokenizeParsed(p *parsed) *tokenizer {
 	for _, f := range p.features {
 		t.emit("", f)
 	}
-	t.dedupe()
 	return t
 }
 
@@ -470,9 +493,8 @@ func (t *tokenizer) asciiWord(prefix, s string) {
 		inner |= innerJoiner[c] // w does not start or end with one
 	}
 	t.arena = t.arena[:off+len(prefix)+len(w)]
-	last := span{int32(off), int32(len(t.arena) - off)}
-	t.spans = append(t.spans, last)
-	if t.pairs {
+	last, ok := t.add(off)
+	if ok && t.pairs {
 		if t.prev.n > 0 && !t.full() {
 			t.pair(last)
 		}
@@ -509,7 +531,7 @@ func (t *tokenizer) pair(last span) {
 	a[k] = ' '
 	copy(a[k+1:], a[last.off:last.off+last.n])
 	t.arena = a
-	t.spans = append(t.spans, span{int32(off), int32(n)})
+	t.add(off)
 }
 
 // compoundParts adds the parts (3 bytes or more) of a word with inner
@@ -643,10 +665,8 @@ func (t *tokenizer) word(prefix, s string) {
 		}
 		return
 	}
-	n0 := len(t.spans)
-	t.emitWord(prefix, w)
-	if t.pairs && len(t.spans) > n0 {
-		last := t.spans[len(t.spans)-1]
+	last, ok := t.emitWord(prefix, w)
+	if ok && t.pairs {
 		if t.prev.n > 0 && !t.full() {
 			t.pair(last)
 		}
@@ -661,13 +681,12 @@ func (t *tokenizer) word(prefix, s string) {
 // emitWord adds prefix+lower(w) for a word cut from normalised text, which
 // holds no control characters or U+FFFD (they are separators), so unlike
 // emit it needs no validation.
-func (t *tokenizer) emitWord(prefix, w string) {
+func (t *tokenizer) emitWord(prefix, w string) (span, bool) {
 	if t.full() {
-		return
+		return span{}, false
 	}
 	if len(w) > MaxTokenBytes {
-		t.emitLower(prefix, w) // the skip token
-		return
+		return t.emitLower(prefix, w) // the skip token
 	}
 	off := len(t.arena)
 	if prefix != "" {
@@ -691,7 +710,7 @@ func (t *tokenizer) emitWord(prefix, w string) {
 	if b != nil {
 		t.arena = t.arena[:n+len(w)]
 	}
-	t.spans = append(t.spans, span{int32(off), int32(len(t.arena) - off)})
+	return t.add(off)
 }
 
 // grow makes room for n more bytes in the arena.
