@@ -45,6 +45,19 @@ type learnState struct {
 	restores    chan *restoreReq
 	live        atomic.Bool  // a learning session is up and serves restores
 	waiting     atomic.Int32 // candidates waiting to settle (for tests and the status)
+
+	curMu sync.Mutex
+	cur   *Session // the live learning session, for Reconnect
+}
+
+// drop closes the learning connection (Watcher.Reconnect): it reconnects.
+func (ls *learnState) drop() {
+	ls.curMu.Lock()
+	s := ls.cur
+	ls.curMu.Unlock()
+	if s != nil {
+		s.c.Close()
+	}
 }
 
 func newLearnState() *learnState {
@@ -157,6 +170,14 @@ func (lw *learnWatch) session(ctx context.Context) error {
 	})
 	defer stop()
 	lw.s = s
+	lw.w.learn.curMu.Lock()
+	lw.w.learn.cur = s
+	lw.w.learn.curMu.Unlock()
+	defer func() {
+		lw.w.learn.curMu.Lock()
+		lw.w.learn.cur = nil
+		lw.w.learn.curMu.Unlock()
+	}()
 	lw.settings = lw.l.LearnSettings(acct.Name)
 	if lw.settings.Settle > 0 {
 		lw.w.learn.settle = lw.settings.Settle
@@ -181,6 +202,7 @@ func (lw *learnWatch) session(ctx context.Context) error {
 
 	lw.w.learn.live.Store(true)
 	defer lw.endRestores()
+	lw.w.emit("learn-connected")
 	if err := lw.resolveRestores(ctx); err != nil {
 		return err
 	}

@@ -469,3 +469,23 @@ func TestSentRecipients(t *testing.T) {
 		t.Errorf("sent %q", h.sent)
 	}
 }
+
+// Reconnect (after sleep or a network change) drops the learning
+// connection too; the new one goes on learning.
+func TestLearnReconnect(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, dovecot.Options{})
+	const settle = 500 * time.Millisecond
+	h := newLearnHandler()
+	r := startWatcher(t, testAccount(srv, user), NewMemState(), h, fastLearning(settle))
+	r.waitEvent(t, "learn-synced", 1, 10*time.Second)
+	r.w.Reconnect()
+	r.waitEvent(t, "learn-connected", 2, 10*time.Second)
+	save(t, srv, user, "INBOX", mail("<rc-swipe@x>", "unsure"))
+	h.waitDone(t, "<rc-swipe@x>", 1, 10*time.Second)
+	newPhone(t, srv, user).move("<rc-swipe@x>", "INBOX", "Junk")
+	settleOut(t, r, settle)
+	if c := h.learned(); len(c) != 1 || c[0].ev.Class != ClassSpam {
+		t.Errorf("learned %v after the reconnection", c)
+	}
+}

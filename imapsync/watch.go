@@ -101,7 +101,8 @@ func (w *Watcher) Reconnect() {
 	if s != nil {
 		s.c.Close()
 	}
-	w.SyncNow() // also cuts a reconnection wait short
+	w.learn.drop() // the learning connection is as dead
+	w.SyncNow()    // also cuts a reconnection wait short
 }
 
 func (w *Watcher) emit(e string) {
