@@ -489,3 +489,32 @@ func TestLearnReconnect(t *testing.T) {
 		t.Errorf("learned %v after the reconnection", c)
 	}
 }
+
+// In a dry run the learning connection learns but changes nothing on the
+// server: no keywords stored, no old junk deleted.
+func TestLearnDryRun(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, dovecot.Options{})
+	ph := newPhone(t, srv, user)
+	appendAt(t, ph.s, "Junk", mail("<dry-old@x>", "spam"), time.Now().AddDate(0, 0, -90))
+	const settle = 500 * time.Millisecond
+	h := newLearnHandler()
+	h.settings = LearnSettings{DryRun: true, JunkMaxAge: 24 * time.Hour}
+	r := startWatcher(t, testAccount(srv, user), NewMemState(), h, fastLearning(settle))
+	r.waitEvent(t, "learn-synced", 2, 10*time.Second)
+	save(t, srv, user, "INBOX", mail("<dry-swipe@x>", "unsure"))
+	h.waitDone(t, "<dry-swipe@x>", 1, 10*time.Second)
+	before := placesOf(t, srv, user)
+	ph.move("<dry-swipe@x>", "INBOX", "Junk")
+	settleOut(t, r, settle)
+	if c := h.learned(); len(c) != 1 || c[0].ev.Class != ClassSpam {
+		t.Errorf("learned %v", c)
+	}
+	if f := flagsIn(t, srv, user, "Junk", "<dry-swipe@x>"); len(f) != 0 {
+		t.Errorf("flags %q stored in a dry run", f)
+	}
+	expectChange(t, "dry run", before, placesOf(t, srv, user), map[string]string{"<dry-swipe@x>": "Junk"})
+	if n := r.count("expired"); n != 0 {
+		t.Errorf("old junk deleted in a dry run")
+	}
+}
