@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -317,7 +318,7 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 		return
 	}
 	if !isASCII(s) {
-		s = norm.NFKC.String(s)
+		s = nfkc(s)
 	}
 	i := 0
 	for i < len(s) && !t.full() {
@@ -360,6 +361,56 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 		i = j
 	}
 }
+
+// nfkc is norm.NFKC.String(s), computed only on the runs between ASCII
+// white space that hold a non-ASCII byte: the rest is ASCII, which NFKC
+// leaves alone, and white space neither composes with what precedes it nor
+// lets what follows compose across it, so normalising the runs one by one
+// gives the same text. Mostly English text with a stray non-breaking
+// space or curly quote no longer goes through the normaliser whole.
+func nfkc(s string) string {
+	if !utf8.ValidString(s) {
+		// x/text reads a broken sequence differently near the end of its
+		// input; decoded text is always valid, so this is only for safety.
+		return norm.NFKC.String(s)
+	}
+	var out []byte
+	done := 0 // s[:done] is in out (once out is in use)
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] < utf8.RuneSelf {
+			j++
+		}
+		if j == len(s) {
+			break
+		}
+		start := j
+		for start > i && !isASCIIWhite(s[start-1]) {
+			start--
+		}
+		end := j
+		for end < len(s) && !isASCIIWhite(s[end]) {
+			end++
+		}
+		run := s[start:end]
+		if n := norm.NFKC.String(run); n != run {
+			if out == nil {
+				out = make([]byte, 0, len(s)+len(s)/8)
+			}
+			out = append(out, s[done:start]...)
+			out = append(out, n...)
+			done = end
+		}
+		i = end
+	}
+	if out == nil {
+		return s
+	}
+	out = append(out, s[done:]...)
+	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+func isASCIIWhite(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // Byte classes of text scanning.
 const (

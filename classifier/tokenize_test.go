@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func mkmail(headers, body string) []byte {
@@ -172,4 +174,17 @@ func TestBodyCharsets(t *testing.T) {
 			t.Errorf("charset %q: body %q, want %q (notes %q)", c.label, x.Body, c.want, x.Notes)
 		}
 	}
+}
+
+// nfkc normalises run by run; it must equal NFKC of the whole text.
+func FuzzNFKC(f *testing.F) {
+	for _, s := range []string{"", "abc", "a\u00a0b", "e\u0301 \u0301x", "<\u0338 a", "ＡＢＣ！ｶﾞ", "１２３\tｱ\n", " \u0308", "caf\u00e9 na\u0308ive",
+		"\u1100\u1161 \u11a8", "x" + strings.Repeat("\u0301", 40) + " y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := nfkc(s), norm.NFKC.String(s); got != want {
+			t.Fatalf("nfkc(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
