@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/internal/corpus"
 	"github.com/mailwarden/mailwarden/internal/eval"
 )
@@ -73,7 +74,7 @@ func prepareCorpus(path, work string, accounts, nHeld, seedHam, seedSpam int) (*
 			return mail{}, err
 		}
 		raw = eval.StripLabelHeaders(raw)
-		id := corpus.MessageID(raw)
+		id := imapsync.MessageIDOf(raw)
 		if id == "" || ids[normID(id)] {
 			// Every delivered and seeded message is found again by its
 			// Message-ID: give it one of its own.

@@ -84,26 +84,6 @@ func ReadMail(path string) ([]byte, error) {
 	return bytes.ReplaceAll(raw, []byte("\n"), []byte("\r\n")), nil
 }
 
-// MessageID returns the Message-ID header value of raw, or "".
-func MessageID(raw []byte) string {
-	end := bytes.Index(raw, []byte("\r\n\r\n"))
-	if end < 0 {
-		end = len(raw)
-	}
-	lines := strings.Split(string(raw[:end]), "\r\n")
-	for i, l := range lines {
-		name, val, ok := strings.Cut(l, ":")
-		if !ok || !strings.EqualFold(strings.TrimSpace(name), "message-id") {
-			continue
-		}
-		for j := i + 1; j < len(lines) && len(lines[j]) > 0 && (lines[j][0] == ' ' || lines[j][0] == '\t'); j++ {
-			val += lines[j]
-		}
-		return strings.TrimSpace(val)
-	}
-	return ""
-}
-
 // Shared finds a corpus archive NAME.tar.xz in the project's shared corpus
 // directory: $MAILWARDEN_CORPUS, else ../shared/corpus seen from the module
 // root. dir is the caller's working directory inside the module (a package

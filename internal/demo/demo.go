@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/internal/corpus"
 	"github.com/mailwarden/mailwarden/internal/dovecot"
 )
@@ -196,7 +197,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		id := corpus.MessageID(raw)
+		id := imapsync.MessageIDOf(raw)
 		if id == "" || seen[id] {
 			// The report checks every message by Message-ID, so each
 			// delivered message needs its own.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/internal/corpus"
 	"github.com/mailwarden/mailwarden/internal/dovecot"
 )
@@ -80,7 +81,7 @@ func seedOne(ctx context.Context, srv *dovecot.Server, msgs []corpus.Labelled) (
 		} else {
 			ham++
 		}
-		ids = append(ids, corpus.MessageID(raw))
+		ids = append(ids, imapsync.MessageIDOf(raw))
 		cmd := c.Append(box, int64(len(raw)), nil)
 		if _, err := cmd.Write(raw); err != nil {
 			return 0, 0, nil, fmt.Errorf("append: %w", err)
