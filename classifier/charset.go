@@ -301,8 +301,15 @@ func detectJapanese(b []byte, preferred string) (string, string) {
 // when the bytes were not decoded as the label says, a note such as
 // "label iso-2202-jp decoded as iso-2022-jp".
 func decodeCharset(b []byte, label string) (string, string) {
+	return decodeCharsetView(b, label, false)
+}
+
+// decodeCharsetView is decodeCharset; with view set, text that needs no
+// decoding (ASCII, valid UTF-8) is returned as a view of b instead of a
+// copy, for a caller that copies it before b can change.
+func decodeCharsetView(b []byte, label string, view bool) (string, string) {
 	enc, name := lookupCharset(label)
-	text, used := decodeDetect(b, enc, name)
+	text, used := decodeDetect(b, enc, name, view)
 	l := strings.ToLower(strings.Trim(strings.TrimSpace(label), "\"'"))
 	if used == name || (used == csASCII && (name != "" || l == "")) {
 		return text, ""
@@ -313,13 +320,19 @@ func decodeCharset(b []byte, label string) (string, string) {
 	return text, "label " + l + " decoded as " + used
 }
 
-func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string) {
+func decodeDetect(b []byte, enc encoding.Encoding, name string, view bool) (string, string) {
+	asIs := func() string {
+		if view {
+			return unsafe.String(unsafe.SliceData(b), len(b))
+		}
+		return string(b)
+	}
 	if !hasHighByte(b) {
 		if hasJISEscape(b) {
 			return decodeWith(japanese.ISO2022JP, b), csISO2022
 		}
 		// Pure 7-bit text: identical in every ASCII-compatible charset.
-		return string(b), csASCII
+		return asIs(), csASCII
 	}
 	switch name {
 	case csISO2022:
@@ -329,13 +342,13 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 		return detectJapanese(b, name)
 	case csUTF8:
 		if utf8.Valid(b) {
-			return string(b), csUTF8
+			return asIs(), csUTF8
 		}
 		t, used := detectJapanese(b, csUTF8)
 		return t, used
 	case "":
 		if utf8.Valid(b) {
-			return string(b), csUTF8
+			return asIs(), csUTF8
 		}
 		if mostlyIsolatedHigh(b) {
 			return decodeWith(charmap.Windows1252, b), csLatin1
@@ -344,7 +357,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 	case csASCII, csLatin1:
 		// A common lie: UTF-8 text labelled us-ascii or iso-8859-1.
 		if utf8.Valid(b) {
-			return string(b), csUTF8
+			return asIs(), csUTF8
 		}
 		if name == csASCII {
 			if !mostlyIsolatedHigh(b) {
@@ -356,7 +369,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 	if _, single := enc.(*charmap.Charmap); single && utf8.Valid(b) {
 		// UTF-8 under a single-byte label (iso-8859-x, windows-125x,
 		// koi8-r): text in those charsets is almost never valid UTF-8.
-		return string(b), csUTF8
+		return asIs(), csUTF8
 	}
 	var out string
 	if enc == japanese.ShiftJIS {
@@ -367,7 +380,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string) (string, string)
 	if strings.ContainsRune(out, utf8.RuneError) && utf8.Valid(b) {
 		// The label cannot be right (its decoder fails) and the bytes are
 		// valid UTF-8.
-		return string(b), csUTF8
+		return asIs(), csUTF8
 	}
 	return out, name
 }

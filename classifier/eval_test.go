@@ -96,7 +96,7 @@ func runTREC(msgs []loaded, opts Options) evalStats {
 		t0 := time.Now()
 		tk := tokenizeParsed(parse(msg.data))
 		t1 := time.Now()
-		res := m.classify(tk.hashes, tk.token)
+		res := m.classify(tk.hashes, tk.names)
 		t2 := time.Now()
 		m.trainHashes(tk.hashes, msg.spam)
 		t3 := time.Now()

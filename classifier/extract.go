@@ -129,6 +129,7 @@ func parse(msg []byte) *parsed {
 		}
 	}
 	var text strings.Builder
+	text.Grow(min(len(body), 4<<10))
 	addText := func(s string) {
 		room := MaxTextBytes - text.Len()
 		if room <= 0 {
@@ -262,7 +263,9 @@ func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
 	if len(b) > MaxTextBytes {
 		b = b[:MaxTextBytes]
 	}
-	s, n := decodeCharset(b, charset)
+	// A view: the text is copied into the message text (or converted from
+	// HTML into new text) before b goes away.
+	s, n := decodeCharsetView(b, charset, true)
 	p.note(n)
 	if html {
 		var urls, tags []string

@@ -3,6 +3,7 @@ package classifier
 import (
 	"bytes"
 	"strings"
+	"sync"
 )
 
 // Limits on header parsing, so one message cannot make the work unbounded.
@@ -65,13 +66,6 @@ var commonNames = func() map[string]string {
 	return m
 }()
 
-// fieldName returns the lower-cased name of a field.
-func fieldName(b []byte) string {
-	if n, ok := commonNames[string(b)]; ok {
-		return n
-	}
-	return strings.ToLower(string(b))
-}
 
 // validFieldName reports whether b can be a header field name (RFC 5322
 // printable ASCII except colon and space).
@@ -102,17 +96,85 @@ func splitHeader(b []byte) ([]field, []byte) {
 			return nil, nil
 		}
 	}
-	var fields []field
-	var cur []byte // value of the field being read, with continuation lines
-	var curName []byte
-	flush := func() {
-		if curName != nil && len(fields) < maxHeaderFields {
-			fields = append(fields, field{
-				name:  fieldName(curName),
-				value: strings.TrimSpace(string(cur)),
-			})
+	hs := headerScans.Get().(*headerScan)
+	hs.locs, hs.end = hs.locs[:0], 0
+	rest := hs.scan(b)
+	fields := hs.fields(b)
+	clear(hs.locs) // drop the folded values
+	headerScans.Put(hs)
+	return fields, rest
+}
+
+// headerScan finds the fields of a header block. Unfolded values (most of
+// them) and names are then cut from one string of the block: one
+// allocation for the block instead of one per field.
+type headerScan struct {
+	locs []fieldLoc
+	end  int // bytes of b the unfolded fields reach
+}
+
+// headerScans are reused: their location buffers grow to the size of a
+// typical header once.
+var headerScans = sync.Pool{New: func() any { return &headerScan{locs: make([]fieldLoc, 0, 32)} }}
+
+type fieldLoc struct {
+	nameA, nameE int
+	valA, valE   int    // the value, when it is one line
+	folded       string // the value with its continuation lines, when folded
+	isFolded     bool
+}
+
+func (h *headerScan) fields(b []byte) []field {
+	if len(h.locs) == 0 {
+		return nil
+	}
+	hs := string(b[:h.end])
+	out := make([]field, len(h.locs))
+	for i, l := range h.locs {
+		name := b[l.nameA:l.nameE]
+		if n, ok := commonNames[string(name)]; ok {
+			out[i].name = n
+		} else {
+			out[i].name = strings.ToLower(hs[l.nameA:l.nameE])
 		}
-		curName, cur = nil, cur[:0]
+		if l.isFolded {
+			out[i].value = l.folded
+		} else {
+			out[i].value = strings.TrimSpace(hs[l.valA:l.valE])
+		}
+	}
+	return out
+}
+
+// scan reads the header block at the start of b and returns the body.
+func (h *headerScan) scan(b []byte) []byte {
+	var cur []byte // value of the field being read, with continuation lines
+	folded := false
+	var loc fieldLoc
+	inField := false
+	flush := func() {
+		if inField && len(h.locs) < maxHeaderFields {
+			if folded {
+				loc.isFolded, loc.folded = true, strings.TrimSpace(string(cur))
+			} else {
+				h.end = max(h.end, loc.valE)
+			}
+			h.end = max(h.end, loc.nameE)
+			h.locs = append(h.locs, loc)
+		}
+		inField, cur, folded = false, cur[:0], false
+	}
+	// value returns the current value as bytes (folded or not).
+	value := func() []byte {
+		if folded {
+			return cur
+		}
+		return b[loc.valA:loc.valE]
+	}
+	fold := func() {
+		if !folded {
+			cur, folded = append(cur[:0], b[loc.valA:loc.valE]...), true
+		}
 	}
 	pos := 0
 	for pos < len(b) {
@@ -120,9 +182,9 @@ func splitHeader(b []byte) ([]field, []byte) {
 			// Oversized header: skip to the blank line, keep what we have.
 			flush()
 			if i := bytes.Index(b[pos:], []byte("\n\n")); i >= 0 {
-				return fields, b[pos+i+2:]
+				return b[pos+i+2:]
 			}
-			return fields, nil
+			return nil
 		}
 		end := bytes.IndexByte(b[pos:], '\n')
 		var line []byte
@@ -135,44 +197,48 @@ func splitHeader(b []byte) ([]field, []byte) {
 		}
 		if len(line) == 0 {
 			flush()
-			return fields, b[next:]
+			return b[next:]
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if curName != nil {
+			if inField {
+				fold()
 				cur = append(cur, line...)
 				pos = next
 				continue
 			}
-			if len(fields) == 0 {
-				return nil, b // starts with indented text: no header at all
+			if len(h.locs) == 0 {
+				h.locs = h.locs[:0]
+				return b // starts with indented text: no header at all
 			}
 			pos = next
 			continue
 		}
 		colon := bytes.IndexByte(line, ':')
 		if colon <= 0 || !validFieldName(bytes.TrimRight(line[:colon], " \t")) {
-			if curName != nil && bytes.HasSuffix(bytes.TrimRight(cur, " \t"), []byte(";")) &&
+			if inField && bytes.HasSuffix(bytes.TrimRight(value(), " \t"), []byte(";")) &&
 				bytes.IndexByte(line, '=') > 0 {
 				// A parameter whose folding lost its leading white space
 				// ("Content-Type: multipart/mixed;" then "boundary=...").
+				fold()
 				cur = append(cur, ' ')
 				cur = append(cur, line...)
 				pos = next
 				continue
 			}
 			flush()
-			if len(fields) == 0 {
-				return nil, b
+			if len(h.locs) == 0 {
+				return b
 			}
-			return fields, b[pos:]
+			return b[pos:]
 		}
 		flush()
-		curName = bytes.TrimRight(line[:colon], " \t")
-		cur = append(cur[:0], line[colon+1:]...)
+		inField = true
+		loc = fieldLoc{nameA: pos, nameE: pos + len(bytes.TrimRight(line[:colon], " \t")),
+			valA: pos + colon + 1, valE: pos + len(line)}
 		pos = next
 	}
 	flush()
-	return fields, nil
+	return nil
 }
 
 // parseMediaType is a tolerant Content-Type parser: it returns the media

@@ -10,7 +10,7 @@ import (
 func (m *Model) Classify(msg []byte) Result {
 	t := tokenizeParsed(parse(msg))
 	defer t.release()
-	return m.classify(t.hashes, t.token)
+	return m.classify(t.hashes, t.names)
 }
 
 // clue is one significant token of a message.
@@ -34,12 +34,19 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 	for i, t := range toks {
 		hs[i] = tokenHash(t)
 	}
-	return m.classify(hs, func(i int) string { return toks[i] })
+	return m.classify(hs, func(idx []int32) []string {
+		out := make([]string, len(idx))
+		for i, j := range idx {
+			out[i] = toks[j]
+		}
+		return out
+	})
 }
 
 // classify scores a message given as the store hashes of its distinct
-// tokens; name(i) is the text of token i, needed only for Reasons.
-func (m *Model) classify(hs []uint64, name func(int) string) Result {
+// tokens; names(idx) are the texts of the tokens at idx, needed only for
+// Reasons.
+func (m *Model) classify(hs []uint64, names func(idx []int32) []string) Result {
 	o := m.opts
 	res := Result{Tokens: len(hs)}
 	buf := cluePool.Get().(*clueBuf)
@@ -88,9 +95,14 @@ func (m *Model) classify(hs []uint64, name func(int) string) Result {
 	}
 	if len(clues) > 0 {
 		top := topClues(clues, MaxReasons)
+		var idx [MaxReasons]int32
+		for i, c := range top {
+			idx[i] = c.idx
+		}
+		toks := names(idx[:len(top)])
 		res.Reasons = make([]Reason, len(top))
 		for i, c := range top {
-			res.Reasons[i] = Reason{Token: name(int(c.idx)), SpamProb: c.f, Spam: c.c.spam, Ham: c.c.ham}
+			res.Reasons[i] = Reason{Token: toks[i], SpamProb: c.f, Spam: c.c.spam, Ham: c.c.ham}
 		}
 	}
 	return res

@@ -255,7 +255,7 @@ func trecFrom(m *Model, msgs []loaded, n int) (string, string) {
 	var early string
 	for i, msg := range msgs {
 		tk := tokenizeParsed(parse(msg.data))
-		r := m.classify(tk.hashes, tk.token)
+		r := m.classify(tk.hashes, tk.names)
 		m.trainHashes(tk.hashes, msg.spam)
 		tk.release()
 		if msg.spam {

@@ -109,7 +109,12 @@ func (t *tokenizer) add(off int) (span, bool) {
 
 // growTable doubles the de-duplication table.
 func (t *tokenizer) growTable() {
-	t.table = make([]tslot, 2*len(t.table))
+	if n := 2 * len(t.table); cap(t.table) >= n {
+		t.table = t.table[:n]
+		clear(t.table)
+	} else {
+		t.table = make([]tslot, n)
+	}
 	mask := uint64(len(t.table) - 1)
 	for j, h := range t.hashes {
 		k := fixKey(h)
@@ -198,10 +203,27 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) (span, bool) {
 	return t.add(off)
 }
 
-// token returns distinct token i as a string.
-func (t *tokenizer) token(i int) string {
-	u := t.uniq[i]
-	return string(t.arena[u.off : u.off+u.n])
+// names returns the distinct tokens at idx; one allocation holds their
+// bytes.
+func (t *tokenizer) names(idx []int32) []string {
+	total := 0
+	for _, i := range idx {
+		total += int(t.uniq[i].n)
+	}
+	buf := make([]byte, 0, total)
+	for _, i := range idx {
+		u := t.uniq[i]
+		buf = append(buf, t.arena[u.off:u.off+u.n]...)
+	}
+	all := unsafe.String(unsafe.SliceData(buf), len(buf))
+	out := make([]string, len(idx))
+	off := 0
+	for k, i := range idx {
+		n := int(t.uniq[i].n)
+		out[k] = all[off : off+n]
+		off += n
+	}
+	return out
 }
 
 // strings returns all distinct tokens; one allocation holds their bytes.
@@ -392,13 +414,12 @@ func nfkc(s string) string {
 		for end < len(s) && !isASCIIWhite(s[end]) {
 			end++
 		}
-		run := s[start:end]
-		if n := norm.NFKC.String(run); n != run {
+		if run := s[start:end]; norm.NFKC.QuickSpanString(run) != len(run) {
 			if out == nil {
 				out = make([]byte, 0, len(s)+len(s)/8)
 			}
 			out = append(out, s[done:start]...)
-			out = append(out, n...)
+			out = norm.NFKC.AppendString(out, run)
 			done = end
 		}
 		i = end
