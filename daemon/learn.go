@@ -84,7 +84,11 @@ func (h *handler) Prior(account string, m *imapsync.Message) imapsync.Prior {
 	if ok && v.Digest != "" && m.Digest() != "" && v.Digest != m.Digest() {
 		return imapsync.Prior{}
 	}
-	return imapsync.Prior{Moved: v.Moved, Folder: v.Folder, Verdict: classOf(v.User), Trained: classOf(h.d.trainedClass(id))}
+	p := imapsync.Prior{Moved: v.Moved, Folder: v.Folder, Verdict: classOf(v.User), Trained: classOf(h.d.trainedClass(id)), Known: ok}
+	if !p.Known {
+		p.Known = p.Trained != imapsync.ClassNone || h.Known(account, m)
+	}
+	return p
 }
 
 // Learn trains a user's verdict, records it, and (except for an undo,

@@ -656,10 +656,11 @@ func (lw *learnWatch) learnOne(ctx context.Context, name string, role folderRole
 		return nil // on its way out: a delete teaches nothing
 	}
 	p := lw.l.Prior(acct, m)
-	ev := decide(role, arrived, m.Flags, p, lw.isJunk)
+	fresh := !m.InternalDate.IsZero() && time.Since(m.InternalDate) < freshDelivery
+	ev := decide(role, arrived, fresh, m.Flags, p, lw.isJunk)
 	log := lw.log.With("folder", name, "uid", m.UID, "message_id", m.MessageID)
 	if ev.Class == ClassNone {
-		log.Debug("no new user verdict", "prior_verdict", p.Verdict, "moved_by_mailwarden", p.Moved)
+		log.Debug("no new user verdict", "prior_verdict", p.Verdict, "moved_by_mailwarden", p.Moved, "known", p.Known, "fresh", fresh)
 		return nil
 	}
 	if role == roleJunk && arrived && lw.movePending(m) {

@@ -518,3 +518,25 @@ func TestLearnDryRun(t *testing.T) {
 		t.Errorf("old junk deleted in a dry run")
 	}
 }
+
+// Mail the server's own filter delivers straight into Junk (Sieve,
+// SpamAssassin) is no user verdict: mailwarden never saw it and it arrived
+// moments ago. An old message the user moves into Junk from Archive is
+// one, although mailwarden never saw it either.
+func TestServerFilingIntoJunkNotLearned(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, dovecot.Options{})
+	const settle = 500 * time.Millisecond
+	h := newLearnHandler()
+	r := startWatcher(t, testAccount(srv, user), NewMemState(), h, fastLearning(settle))
+	r.waitEvent(t, "learn-synced", 2, 10*time.Second)
+	ph := newPhone(t, srv, user)
+	save(t, srv, user, "Junk", mail("<filed-by-server@x>", "spam")) // delivery, like Sieve's fileinto
+	appendAt(t, ph.s, "Archive", mail("<old-archived@x>", "spam"), time.Now().AddDate(0, -2, 0))
+	settleOut(t, r, settle)
+	ph.move("<old-archived@x>", "Archive", "Junk")
+	settleOut(t, r, settle)
+	if c := h.learned(); len(c) != 1 || c[0].id != "<old-archived@x>" || c[0].ev.Class != ClassSpam {
+		t.Errorf("learned %v, want only the old message the user moved", c)
+	}
+}

@@ -69,7 +69,17 @@ type Prior struct {
 	Verdict Class
 	// Trained is the class the classifier was trained with for it.
 	Trained Class
+	// Known: mailwarden has seen the message before (judged, trained or
+	// learned it).
+	Known bool
 }
+
+// freshDelivery: a message mailwarden never saw that appears in a junk
+// folder less than this after it reached the server (INTERNALDATE, which a
+// move keeps) was filed there by the server's own filter, not moved by the
+// user: a user's swipe of new mail comes after mailwarden judged it in
+// INBOX, within a second or two of its arrival.
+const freshDelivery = 10 * time.Minute
 
 // LearnEvent is a user verdict found on the server.
 type LearnEvent struct {
@@ -98,7 +108,8 @@ type LearnSettings struct {
 // the ordinary folders (STATUS, CONDSTORE), and reports user verdicts:
 //
 //   - a message that appears in a junk folder, which mailwarden did not move
-//     there: spam;
+//     there: spam (unless the server's filter put it there: a message
+//     mailwarden never saw, delivered moments ago; see freshDelivery);
 //   - a message that was in a junk folder (mailwarden's move or the user's)
 //     and appears in INBOX or an ordinary folder: ham; it gets $NotJunk and
 //     is never moved again;
@@ -196,9 +207,11 @@ func hasFlag(flags []imap.Flag, f imap.Flag) bool {
 }
 
 // decide works out the user's verdict on a message found in a folder of
-// role: arrived is true for a new UID there, false for a flag change. It
-// returns ClassNone when there is nothing (new) to learn.
-func decide(role folderRole, arrived bool, flags []imap.Flag, p Prior, isJunk func(string) bool) LearnEvent {
+// role: arrived is true for a new UID there, false for a flag change;
+// fresh reports a message that reached the server moments ago (see
+// freshDelivery). It returns ClassNone when there is nothing (new) to
+// learn.
+func decide(role folderRole, arrived, fresh bool, flags []imap.Flag, p Prior, isJunk func(string) bool) LearnEvent {
 	kw, kwName := userKeywordClass(flags)
 	ours := hasFlag(flags, KeywordAutoSpam)
 	var ev LearnEvent
@@ -210,6 +223,9 @@ func decide(role folderRole, arrived bool, flags []imap.Flag, p Prior, isJunk fu
 		// keywords left from before.
 		if ours || (p.Moved && p.Verdict == ClassNone) {
 			return LearnEvent{} // mailwarden's own move (this one's or another's)
+		}
+		if fresh && !p.Known {
+			return LearnEvent{} // delivered there by the server's filter
 		}
 		ev = LearnEvent{Class: ClassSpam, Source: SourceIntoJunk}
 	case arrived: // INBOX or an ordinary folder

@@ -60,7 +60,10 @@ func (h *learnHandler) Prior(account string, m *Message) Prior {
 	if moved && d != "" && m.Header != nil && d != m.digest() {
 		moved = false // another copy with the same Message-ID
 	}
-	return Prior{Moved: moved, Verdict: h.verdict[id], Folder: h.folder[id], Trained: h.verdict[id]}
+	h.testHandler.mu.Lock()
+	known := h.known[id] || len(h.done[id]) > 0
+	h.testHandler.mu.Unlock()
+	return Prior{Moved: moved, Verdict: h.verdict[id], Folder: h.folder[id], Trained: h.verdict[id], Known: known}
 }
 
 func (h *learnHandler) Learn(ctx context.Context, account string, m *Message, ev LearnEvent) error {

@@ -58,30 +58,34 @@ func TestDecide(t *testing.T) {
 		name    string
 		role    folderRole
 		arrived bool
+		fresh   bool
 		flags   string
 		p       Prior
 		want    string
 	}{
-		{"own move arrives in Junk (marker)", roleJunk, true, "$Junk $MailwardenSpam", Prior{}, "none"},
-		{"own move arrives in Junk (ledger, no keywords)", roleJunk, true, "", moved, "none"},
-		{"phone swipe into Junk", roleJunk, true, "", Prior{}, "spam/" + SourceIntoJunk},
-		{"phone swipe of a message marked not junk before", roleJunk, true, "$NotJunk", Prior{Verdict: ClassHam}, "spam/" + SourceIntoJunk},
-		{"rescued before, moved back into Junk", roleJunk, true, "$NotJunk", Prior{Moved: true, Verdict: ClassHam}, "spam/" + SourceIntoJunk},
-		{"again into Junk, spam already learned", roleJunk, true, "$Junk", Prior{Verdict: ClassSpam}, "none"},
-		{"rescue to INBOX with the marker", roleInbox, true, "$Junk $MailwardenSpam", Prior{}, "ham/" + SourceOutOfJunk},
-		{"rescue to INBOX, keywords lost", roleInbox, true, "", moved, "ham/" + SourceOutOfJunk},
-		{"rescue to Archive of a user's swipe", roleHam, true, "$Junk", Prior{Verdict: ClassSpam, Folder: "Junk"}, "ham/" + SourceOutOfJunk},
-		{"rescue of first-start junk", roleInbox, true, "", Prior{Trained: ClassSpam}, "ham/" + SourceOutOfJunk},
-		{"user's junk keyword moved to Archive", roleHam, true, "Junk", Prior{Trained: ClassSpam, Verdict: ClassSpam, Folder: "INBOX"}, "none"},
-		{"rescued, now filed INBOX → Archive", roleHam, true, "$NotJunk", Prior{Moved: true, Verdict: ClassHam, Folder: "INBOX"}, "none"},
-		{"new mail with no history", roleInbox, true, "", Prior{}, "none"},
-		{"Thunderbird Junk in INBOX", roleInbox, false, "Junk", Prior{}, "spam/" + SourceKeyword},
-		{"Thunderbird NonJunk in Junk", roleJunk, false, "$Junk $MailwardenSpam NonJunk", moved, "ham/" + SourceKeyword},
-		{"mailwarden's own ham mark", roleInbox, false, "$NotJunk $MailwardenHam", Prior{}, "none"},
-		{"keyword already learned", roleInbox, false, "$NotJunk", Prior{Verdict: ClassHam}, "none"},
-		{"Trash is not watched", roleOther, true, "", moved, "none"},
+		{"own move arrives in Junk (marker)", roleJunk, true, false, "$Junk $MailwardenSpam", Prior{}, "none"},
+		{"own move arrives in Junk (ledger, no keywords)", roleJunk, true, false, "", moved, "none"},
+		{"phone swipe into Junk", roleJunk, true, false, "", Prior{}, "spam/" + SourceIntoJunk},
+		{"phone swipe of a message marked not junk before", roleJunk, true, false, "$NotJunk", Prior{Verdict: ClassHam}, "spam/" + SourceIntoJunk},
+		{"rescued before, moved back into Junk", roleJunk, true, false, "$NotJunk", Prior{Moved: true, Verdict: ClassHam}, "spam/" + SourceIntoJunk},
+		{"again into Junk, spam already learned", roleJunk, true, false, "$Junk", Prior{Verdict: ClassSpam}, "none"},
+		{"rescue to INBOX with the marker", roleInbox, true, false, "$Junk $MailwardenSpam", Prior{}, "ham/" + SourceOutOfJunk},
+		{"rescue to INBOX, keywords lost", roleInbox, true, false, "", moved, "ham/" + SourceOutOfJunk},
+		{"rescue to Archive of a user's swipe", roleHam, true, false, "$Junk", Prior{Verdict: ClassSpam, Folder: "Junk"}, "ham/" + SourceOutOfJunk},
+		{"rescue of first-start junk", roleInbox, true, false, "", Prior{Trained: ClassSpam}, "ham/" + SourceOutOfJunk},
+		{"user's junk keyword moved to Archive", roleHam, true, false, "Junk", Prior{Trained: ClassSpam, Verdict: ClassSpam, Folder: "INBOX"}, "none"},
+		{"rescued, now filed INBOX → Archive", roleHam, true, false, "$NotJunk", Prior{Moved: true, Verdict: ClassHam, Folder: "INBOX"}, "none"},
+		{"new mail with no history", roleInbox, true, false, "", Prior{}, "none"},
+		{"Thunderbird Junk in INBOX", roleInbox, false, false, "Junk", Prior{}, "spam/" + SourceKeyword},
+		{"Thunderbird NonJunk in Junk", roleJunk, false, false, "$Junk $MailwardenSpam NonJunk", moved, "ham/" + SourceKeyword},
+		{"mailwarden's own ham mark", roleInbox, false, false, "$NotJunk $MailwardenHam", Prior{}, "none"},
+		{"keyword already learned", roleInbox, false, false, "$NotJunk", Prior{Verdict: ClassHam}, "none"},
+		{"Trash is not watched", roleOther, true, false, "", moved, "none"},
+		{"the server's filter delivered it to Junk", roleJunk, true, true, "", Prior{}, "none"},
+		{"the user swiped new mail mailwarden judged", roleJunk, true, true, "", Prior{Known: true}, "spam/" + SourceIntoJunk},
+		{"the user moved old unknown mail into Junk", roleJunk, true, false, "", Prior{}, "spam/" + SourceIntoJunk},
 	} {
-		ev := decide(c.role, c.arrived, fl(c.flags), c.p, isJunk)
+		ev := decide(c.role, c.arrived, c.fresh, fl(c.flags), c.p, isJunk)
 		got := "none"
 		if ev.Class != ClassNone {
 			got = ev.Class.String() + "/" + ev.Source
