@@ -66,7 +66,6 @@ var commonNames = func() map[string]string {
 	return m
 }()
 
-
 // validFieldName reports whether b can be a header field name (RFC 5322
 // printable ASCII except colon and space).
 func validFieldName(b []byte) bool {
