@@ -136,8 +136,12 @@ func prepareCorpus(path, work string, accounts, nHeld, seedHam, seedSpam int) (*
 	return sp, nil
 }
 
-// normID is a Message-ID without blanks and angle brackets, for comparing
-// what the daemon, doveadm and the corpus say.
+// normID is a Message-ID normalised the daemon's way (imapsync.MessageIDOf),
+// without angle brackets, for comparing what the daemon, doveadm, the
+// protocol log and the corpus say.
 func normID(id string) string {
+	if n := imapsync.MessageIDOf([]byte("Message-ID: " + id + "\r\n\r\n")); n != "" {
+		id = n
+	}
 	return strings.Trim(strings.TrimSpace(id), "<>")
 }
