@@ -46,8 +46,20 @@ type parsed struct {
 	Text
 	header   []field  // top-level header fields
 	noBody   bool     // nothing but white space after the header
-	features []string // tokens found while walking: attachment types, URLs from HTML, MIME defects
+	// Tokens found while walking (attachment types, URLs from HTML, MIME
+	// defects), joined in one buffer: feature i is feat[featEnd[i-1]:featEnd[i]].
+	feat    []byte
+	featEnd []int32
 }
+
+// addJoined records the feature prefix+s (see tokenSink).
+func (p *parsed) addJoined(prefix, s string) {
+	p.feat = append(p.feat, prefix...)
+	p.feat = append(p.feat, s...)
+	p.featEnd = append(p.featEnd, int32(len(p.feat)))
+}
+
+func (p *parsed) addFeature(s string) { p.addJoined("", s) }
 
 func (p *parsed) note(n string) {
 	if n == "" {
@@ -152,7 +164,7 @@ func parse(msg []byte) *parsed {
 		visited++
 		if visited > maxParts {
 			p.note(NoteTooManyParts)
-			p.features = append(p.features, "mime:too-many-parts")
+			p.addFeature("mime:too-many-parts")
 			break
 		}
 		ctv, hasCT := headerGet(e.header, "content-type")
@@ -160,25 +172,25 @@ func parse(msg []byte) *parsed {
 		if mt == "" || !strings.Contains(mt, "/") {
 			mt = e.defType
 			if hasCT && ctv != "" {
-				p.features = append(p.features, "mime:bad-content-type")
+				p.addFeature("mime:bad-content-type")
 			}
 		}
 		cte, _ := headerGet(e.header, "content-transfer-encoding")
 		cte = strings.ToLower(strings.TrimSpace(cte))
 		if e.depth > 0 && mt != "multipart/alternative" && mt != "multipart/related" {
-			p.features = append(p.features, "part:"+capToken(mt, 40))
+			p.addJoined("part:", capToken(mt, 40))
 		}
 		switch {
 		case strings.HasPrefix(mt, "multipart/"):
 			if e.depth >= MaxDepth {
 				p.note(NoteTooDeep)
-				p.features = append(p.features, "mime:too-deep")
+				p.addFeature("mime:too-deep")
 				continue
 			}
-			boundary := params["boundary"]
+			boundary := params.get("boundary")
 			if boundary == "" {
 				p.note(NoteNoBoundaryParm)
-				p.features = append(p.features, "mime:no-boundary-param")
+				p.addFeature("mime:no-boundary-param")
 				addText(decodeTextPart(p, decodeTransfer(e.body, cte), "", false))
 				continue
 			}
@@ -187,13 +199,13 @@ func parse(msg []byte) *parsed {
 				// The boundary never appears: read the whole body as one
 				// text part rather than lose it.
 				p.note(NoteNoBoundary)
-				p.features = append(p.features, "mime:boundary-missing")
+				p.addFeature("mime:boundary-missing")
 				addText(decodeTextPart(p, decodeTransfer(e.body, cte), "", false))
 				continue
 			}
 			if !closed {
 				p.note(NoteMissingClose)
-				p.features = append(p.features, "mime:missing-close")
+				p.addFeature("mime:missing-close")
 			}
 			def := "text/plain"
 			if mt == "multipart/digest" {
@@ -206,7 +218,7 @@ func parse(msg []byte) *parsed {
 		case mt == "message/rfc822" || mt == "message/global":
 			if e.depth >= MaxDepth {
 				p.note(NoteTooDeep)
-				p.features = append(p.features, "mime:too-deep")
+				p.addFeature("mime:too-deep")
 				continue
 			}
 			h, b := splitHeader(decodeTransfer(e.body, cte))
@@ -221,12 +233,12 @@ func parse(msg []byte) *parsed {
 			stack = append(stack, entity{header: h, body: b, depth: e.depth + 1, defType: "text/plain"})
 		case strings.HasPrefix(mt, "text/"):
 			if isAttachment(e.header) && mt != "text/plain" && mt != "text/html" {
-				p.features = append(p.features, attachmentTokens(e.header, mt, params)...)
+				attachmentTokens(p, e.header, mt, &params)
 				continue
 			}
-			addText(decodeTextPart(p, decodeTransfer(e.body, cte), params["charset"], mt == "text/html"))
+			addText(decodeTextPart(p, decodeTransfer(e.body, cte), params.get("charset"), mt == "text/html"))
 		default:
-			p.features = append(p.features, attachmentTokens(e.header, mt, params)...)
+			attachmentTokens(p, e.header, mt, &params)
 		}
 	}
 	p.Body = text.String()
@@ -240,22 +252,21 @@ func isAttachment(h []field) bool {
 }
 
 // attachmentTokens describes a non-text part: its type and file extension.
-func attachmentTokens(h []field, mt string, params map[string]string) []string {
-	out := []string{"attach:" + capToken(mt, 40)}
-	name := params["name"]
+func attachmentTokens(p *parsed, h []field, mt string, params *mediaParams) {
+	p.addJoined("attach:", capToken(mt, 40))
+	name := params.get("name")
 	if v, ok := headerGet(h, "content-disposition"); ok {
 		_, dp := parseMediaType(v)
-		if fn := dp["filename"]; fn != "" {
+		if fn := dp.get("filename"); fn != "" {
 			name = fn
 		}
 	}
 	if name != "" {
 		name, _ = decodeHeader(name)
 		if i := strings.LastIndexByte(name, '.'); i >= 0 && len(name)-i <= 8 {
-			out = append(out, "attach-ext:"+strings.ToLower(name[i+1:]))
+			p.addJoined("attach-ext:", strings.ToLower(name[i+1:]))
 		}
 	}
-	return out
 }
 
 // decodeTextPart turns the transfer-decoded bytes of a text part into text.
@@ -271,12 +282,12 @@ func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
 		var urls, tags []string
 		s, urls, tags = htmlToTextTags(s)
 		for _, u := range urls {
-			p.features = appendURLTokens(p.features, u)
+			urlTokens(p, u)
 		}
 		for _, tg := range tags {
-			p.features = append(p.features, "html:"+tg)
+			p.addJoined("html:", tg)
 		}
-		p.features = append(p.features, "html:yes")
+		p.addFeature("html:yes")
 	}
 	return s
 }

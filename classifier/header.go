@@ -240,13 +240,65 @@ func (h *headerScan) scan(b []byte) []byte {
 	return nil
 }
 
+// mediaParams are the parameters of a media type, names lower-cased; the
+// first of a repeated name counts. Up to four are held without an
+// allocation.
+type mediaParams struct {
+	n    int
+	kv   [4]mediaParam
+	more []mediaParam
+}
+
+type mediaParam struct{ name, value string }
+
+// get returns the value of the named parameter ("" if absent).
+func (m *mediaParams) get(name string) string {
+	for i := 0; i < m.n && i < len(m.kv); i++ {
+		if m.kv[i].name == name {
+			return m.kv[i].value
+		}
+	}
+	for _, p := range m.more {
+		if p.name == name {
+			return p.value
+		}
+	}
+	return ""
+}
+
+func (m *mediaParams) add(name, value string) {
+	if m.has(name) {
+		return
+	}
+	if m.n < len(m.kv) {
+		m.kv[m.n] = mediaParam{name, value}
+	} else {
+		m.more = append(m.more, mediaParam{name, value})
+	}
+	m.n++
+}
+
+func (m *mediaParams) has(name string) bool {
+	for i := 0; i < m.n && i < len(m.kv); i++ {
+		if m.kv[i].name == name {
+			return true
+		}
+	}
+	for _, p := range m.more {
+		if p.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // parseMediaType is a tolerant Content-Type parser: it returns the media
 // type lower-cased (possibly "") and the parameters with lower-cased names.
 // Unlike mime.ParseMediaType it never fails: broken parameters are skipped.
-func parseMediaType(v string) (string, map[string]string) {
+func parseMediaType(v string) (string, mediaParams) {
 	mt, rest, _ := strings.Cut(v, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
-	var params map[string]string
+	var params mediaParams
 	for rest != "" {
 		rest = strings.TrimLeft(rest, " \t;")
 		eq := strings.IndexByte(rest, '=')
@@ -303,12 +355,7 @@ func parseMediaType(v string) (string, map[string]string) {
 		if name == "" {
 			continue
 		}
-		if params == nil {
-			params = make(map[string]string, 2)
-		}
-		if _, dup := params[name]; !dup {
-			params[name] = val
-		}
+		params.add(name, val)
 	}
 	return mt, params
 }

@@ -52,7 +52,7 @@ func (t *tokenizer) headerTokens(f *field) {
 	case "content-type":
 		mt, params := parseMediaType(f.value)
 		t.emitLower("ct:", capToken(mt, 40))
-		if b := params["boundary"]; b != "" {
+		if b := params.get("boundary"); b != "" {
 			t.emit("boundary:", shape(b))
 		}
 	case "message-id":

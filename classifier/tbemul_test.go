@@ -48,10 +48,10 @@ func tbTokenize(msg []byte) []string {
 		case 'c':
 			if name == "content-type" {
 				mt, params := parseMediaType(f.value)
-				if cs := strings.ToLower(params["charset"]); cs != "" {
+				if cs := strings.ToLower(params.get("charset")); cs != "" {
 					add("charset:" + cs)
 				}
-				if t := params["type"]; t != "" {
+				if t := params.get("type"); t != "" {
 					mt = strings.ToLower(t)
 				}
 				if mt != "" {

@@ -164,6 +164,17 @@ func (t *tokenizer) finish(off, from int) (span, bool) {
 	return t.add(off)
 }
 
+// addJoined adds prefix+s as a token, checked as a whole (see tokenSink).
+func (t *tokenizer) addJoined(prefix, s string) {
+	if t.full() || prefix == "" && s == "" {
+		return
+	}
+	off := len(t.arena)
+	t.arena = append(t.arena, prefix...)
+	t.arena = append(t.arena, s...)
+	t.finish(off, off)
+}
+
 // emitLower adds prefix+lower(word); word is NFKC text.
 func (t *tokenizer) emitLower(prefix, word string) (span, bool) {
 	return t.emitLowerN(prefix, word, MaxTokenBytes)
@@ -182,7 +193,21 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) (span, bool) {
 	}
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
-	for i := 0; i < len(word); {
+	// ASCII bytes go straight into room made once; the first other byte
+	// goes on rune by rune.
+	n := len(t.arena)
+	t.grow(len(word))
+	d := t.arena[n : n+len(word)]
+	i := 0
+	for ; i < len(word); i++ {
+		c := word[i]
+		if c >= utf8.RuneSelf || c < 0x20 || c == 0x7f {
+			break
+		}
+		d[i] = lowerASCII[c]
+	}
+	t.arena = t.arena[:n+i]
+	for i < len(word) {
 		c := word[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 || c == 0x7f {
@@ -292,8 +317,12 @@ func tokenizeParsed(p *parsed) *tokenizer {
 	t.pairs = true
 	t.text("", p.Body, true)
 	t.pairs = false
-	for _, f := range p.features {
-		t.emit("", f)
+	start := int32(0)
+	for _, end := range p.featEnd {
+		if end > start {
+			t.emit("", unsafe.String(&p.feat[start], end-start))
+		}
+		start = end
 	}
 	return t
 }
@@ -478,9 +507,7 @@ func (t *tokenizer) chunk(prefix, c string, body, high bool, at int) {
 	if body && len(c) > 4 {
 		if b := c[0] | 0x20; (b == 'h' || b == 'w') &&
 			(hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.")) {
-			for _, u := range appendURLTokens(nil, c) {
-				t.emit("", u)
-			}
+			urlTokens(t, c)
 			return
 		}
 	}

@@ -26,10 +26,17 @@ func parentDomain(host string) string {
 	return host[second+1:]
 }
 
-// appendURLTokens adds the tokens for one link target: its host and the
+// tokenSink receives tokens as two parts to be joined (prefix and text),
+// so that no string is built for them: the tokenizer writes them into its
+// arena, a parsed message into its feature buffer.
+type tokenSink interface {
+	addJoined(prefix, s string)
+}
+
+// urlTokens adds the tokens for one link target: its host and the
 // host's registrable domain ("url:www.example.co.jp", "url:example.co.jp"),
 // or "url:ip" for a numeric host. mailto: links give "email:domain".
-func appendURLTokens(dst []string, u string) []string {
+func urlTokens(sink tokenSink, u string) {
 	u = strings.TrimSpace(u)
 	lu := strings.ToLower(u)
 	switch {
@@ -40,15 +47,15 @@ func appendURLTokens(dst []string, u string) []string {
 				d = d[:k]
 			}
 			if d != "" {
-				dst = append(dst, "email:"+capToken(d, 60))
+				sink.addJoined("email:", capToken(d, 60))
 			}
 		}
-		return dst
+		return
 	case strings.HasPrefix(lu, "http://"), strings.HasPrefix(lu, "https://"):
 		lu = lu[strings.Index(lu, "://")+3:]
 	case strings.HasPrefix(lu, "www."):
 	default:
-		return dst
+		return
 	}
 	host := lu
 	if k := strings.IndexAny(host, "/?#\\\"'<> "); k >= 0 {
@@ -56,27 +63,27 @@ func appendURLTokens(dst []string, u string) []string {
 	}
 	if at := strings.LastIndexByte(host, '@'); at >= 0 {
 		host = host[at+1:] // user-info trick: http://bank.example@evil.example/
-		dst = append(dst, "url:userinfo")
+		sink.addJoined("", "url:userinfo")
 	}
 	if k := strings.LastIndexByte(host, ':'); k >= 0 {
 		if k != len(host)-1 {
-			dst = append(dst, "url:port")
+			sink.addJoined("", "url:port")
 		}
 		host = host[:k]
 	}
 	host = strings.Trim(host, ".")
 	if host == "" {
-		return dst
+		return
 	}
 	if isIPv4(host) {
-		return append(dst, "url:ip")
+		sink.addJoined("", "url:ip")
+		return
 	}
 	if strings.Contains(host, "%") {
-		dst = append(dst, "url:escaped-host")
+		sink.addJoined("", "url:escaped-host")
 	}
-	dst = append(dst, "url:"+capToken(host, 60))
+	sink.addJoined("url:", capToken(host, 60))
 	if p := parentDomain(host); p != "" && p != host {
-		dst = append(dst, "url:"+p)
+		sink.addJoined("url:", p)
 	}
-	return dst
 }
