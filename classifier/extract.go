@@ -44,8 +44,8 @@ type Text struct {
 // parsed is everything the tokenizer needs from one message.
 type parsed struct {
 	Text
-	header   []field  // top-level header fields
-	noBody   bool     // nothing but white space after the header
+	header []field // top-level header fields
+	noBody bool    // nothing but white space after the header
 	// Tokens found while walking (attachment types, URLs from HTML, MIME
 	// defects), joined in one buffer: feature i is feat[featEnd[i-1]:featEnd[i]].
 	feat    []byte
