@@ -436,7 +436,7 @@ func (mp *tbMapper) header(name, value string) {
 		value = value[:i] + " " + value[i+2+j+2:]
 	}
 	t := mp.t
-	t.reset()
+	t.reset(16)
 	f := field{name: name, value: strings.TrimSpace(value)}
 	t.headerTokens(&f)
 	mp.collect()
@@ -487,7 +487,7 @@ func (mp *tbMapper) words(prefix, w string, hanChar bool) string {
 		return dropHanChar
 	}
 	t := mp.t
-	t.reset()
+	t.reset(16)
 	t.segment(prefix, seg, cls)
 	mp.collect()
 	if len(mp.got) == 0 {

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
@@ -59,10 +60,11 @@ type span struct{ off, n int32 }
 
 func (t *tokenizer) full() bool { return t.count >= MaxTokens }
 
-// reset prepares the tokenizer for a new message. The de-duplication table
-// is sized from the previous message's distinct tokens.
-func (t *tokenizer) reset() {
-	size := 64
+// reset prepares the tokenizer for a new message (or any text). The
+// de-duplication table is sized from the previous one's distinct tokens,
+// and at least minTable slots (a power of two).
+func (t *tokenizer) reset(minTable int) {
+	size := minTable
 	for size < 2*len(t.uniq) {
 		size *= 2
 	}
@@ -301,7 +303,7 @@ func itoa(n int) string {
 // caller reads t.uniq/t.hashes and then calls t.release.
 func tokenizeParsed(p *parsed) *tokenizer {
 	t := tokenizers.Get().(*tokenizer)
-	t.reset()
+	t.reset(512)
 	for i := range p.header {
 		if skipHeader(p.header[i].name) {
 			continue
@@ -582,7 +584,9 @@ func (t *tokenizer) asciiWord(prefix, s string) {
 	off := len(t.arena)
 	t.grow(len(prefix) + len(w))
 	d := t.arena[off : off+len(prefix)+len(w)]
-	copy(d, prefix)
+	if prefix != "" {
+		copy(d, prefix)
+	}
 	d = d[len(prefix):]
 	d = d[:len(w)]
 	var inner uint8
@@ -621,16 +625,31 @@ var innerJoiner = func() (t [256]uint8) {
 }()
 
 // pair adds "prev last" for the previous body word and the word at last.
+// The words are short: they are copied eight bytes at a time, reading and
+// writing up to seven bytes past them inside the arena's capacity (the
+// bytes past the end are not part of any token), which is much cheaper
+// than two calls to memmove.
 func (t *tokenizer) pair(last span) {
+	p0, pn := int(t.prev.off), int(t.prev.n)
+	l0, ln := int(last.off), int(last.n)
 	off := len(t.arena)
-	n := int(t.prev.n) + 1 + int(last.n)
-	t.grow(n)
-	a := t.arena[:off+n]
-	k := off + copy(a[off:], a[t.prev.off:t.prev.off+t.prev.n])
-	a[k] = ' '
-	copy(a[k+1:], a[last.off:last.off+last.n])
-	t.arena = a
+	n := pn + 1 + ln
+	t.grow(n + 16)
+	a := t.arena[:cap(t.arena)]
+	copyWords(a, off, p0, pn)
+	a[off+pn] = ' '
+	copyWords(a, off+pn+1, l0, ln)
+	t.arena = a[:off+n]
 	t.add(off)
+}
+
+// copyWords copies a[src:src+n] to a[dst:], eight bytes at a time; it may
+// read and write up to seven bytes beyond them. The source lies wholly
+// before dst, so no byte that matters is overwritten before it is read.
+func copyWords(a []byte, dst, src, n int) {
+	for k := 0; k < n; k += 8 {
+		binary.LittleEndian.PutUint64(a[dst+k:], binary.LittleEndian.Uint64(a[src+k:]))
+	}
 }
 
 // compoundParts adds the parts (3 bytes or more) of a word with inner
