@@ -377,7 +377,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string, view bool) (stri
 	} else {
 		out = decodeWith(enc, b)
 	}
-	if strings.ContainsRune(out, utf8.RuneError) && utf8.Valid(b) {
+	if utf8.Valid(b) && strings.ContainsRune(out, utf8.RuneError) {
 		// The label cannot be right (its decoder fails) and the bytes are
 		// valid UTF-8.
 		return asIs(), csUTF8
