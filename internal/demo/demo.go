@@ -364,7 +364,7 @@ func locate(srv *dovecot.Server) (map[string][]string, map[string]bool, error) {
 		if i == 0 || len(f) < 3 {
 			continue
 		}
-		id := strings.TrimSpace(f[2])
+		id := imapsync.MessageIDOf([]byte("Message-ID: " + f[2] + "\r\n"))
 		where[id] = append(where[id], f[0])
 		if strings.Contains(f[1], `\Seen`) {
 			seenFlag[id] = true
