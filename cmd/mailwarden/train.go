@@ -162,9 +162,16 @@ func readMessage(path string) ([]byte, error) {
 		return nil, fmt.Errorf("read message: %w", err)
 	}
 	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxMessageFile))
-	if err != nil {
+	// Size the buffer from the file: growing it from 512 bytes cost a
+	// seventh of a batch classify.
+	size := int64(maxMessageFile)
+	if fi, err := f.Stat(); err == nil && fi.Size() < size {
+		size = fi.Size()
+	}
+	raw := make([]byte, size)
+	n, err := io.ReadFull(f, raw)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return nil, fmt.Errorf("read message %s: %w", path, err)
 	}
-	return raw, nil
+	return raw[:n], nil
 }
