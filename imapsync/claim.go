@@ -25,23 +25,36 @@ var errClaimBusy = errors.New("the message keeps changing on the server; trying 
 // message: \Seen) is tried again with the new MODSEQ. Without CONDSTORE (or
 // a MODSEQ) it is a plain STORE.
 func (s *Session) claim(m *Message, flags []imap.Flag) (taken bool, err error) {
-	if m.modSeq == 0 || !s.caps.Has(imap.CapCondStore) {
+	if m.modSeq == 0 || !s.caps.Has(imap.CapCondStore) || hasFlag(m.Flags, KeywordAutoSpam) || hasFlag(m.Flags, KeywordAutoHam) {
+		// No CONDSTORE; or mailwarden claimed it before (a move resumed
+		// after a crash, from its pending record).
 		return false, s.storeFlags(m.UID, true, flags...)
 	}
 	for range 3 {
 		before := s.modified.seen()
 		stop := s.guard(cmdTimeout)
-		_, err := s.c.Store(imap.UIDSetNum(m.UID), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags},
+		bufs, err := s.c.Store(imap.UIDSetNum(m.UID), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags},
 			&imap.StoreOptions{UnchangedSince: m.modSeq}).Collect()
 		stop()
 		if err != nil {
 			return false, fmt.Errorf("UID STORE %d (UNCHANGEDSINCE %d) %v: %w", m.UID, m.modSeq, flags, err)
 		}
 		if s.modified.seen() == before {
-			return false, nil
+			// No [MODIFIED]: applied, and the server sends a FETCH of the
+			// new MODSEQ (RFC 7162 3.1.3, even with .SILENT). Without that
+			// FETCH the message may be gone: another session moved it,
+			// and UID STORE of a missing UID answers OK as well.
+			for _, b := range bufs {
+				if b.UID == m.UID && b.ModSeq != 0 {
+					m.modSeq = b.ModSeq
+					return false, nil
+				}
+			}
+			gone, err := s.gone(m.UID)
+			return gone, err // still there: the condition held, it was applied
 		}
 		stop = s.guard(cmdTimeout)
-		bufs, err := s.c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, Flags: true, ModSeq: true}).Collect()
+		bufs, err = s.c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, Flags: true, ModSeq: true}).Collect()
 		stop()
 		if err != nil {
 			return false, fmt.Errorf("fetch flags of UID %d: %w", m.UID, err)
@@ -51,7 +64,7 @@ func (s *Session) claim(m *Message, flags []imap.Flag) (taken bool, err error) {
 		}
 		m.Flags, m.modSeq = bufs[0].Flags, bufs[0].ModSeq
 		if hasFlag(m.Flags, KeywordAutoSpam) || hasFlag(m.Flags, KeywordAutoHam) || keywordVerdict(m.Flags) != noVerdict || m.HasFlag(imap.FlagDeleted) {
-			return true, nil
+			return true, nil // another mailwarden's claim, or the user's verdict
 		}
 	}
 	return false, fmt.Errorf("mark UID %d %s: %w", m.UID, m.MessageID, errClaimBusy)

@@ -540,3 +540,47 @@ func TestServerFilingIntoJunkNotLearned(t *testing.T) {
 		t.Errorf("learned %v, want only the old message the user moved", c)
 	}
 }
+
+// The claim before a move, when something happens between reading the
+// message and claiming it: another client moved it (the UID STORE answers
+// OK for a missing UID: no copy may follow), another mailwarden claimed it
+// ([MODIFIED], its marker: leave it), or the phone only read it ([MODIFIED],
+// \Seen decides nothing: claim again and move).
+func TestClaimRaces(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name  string
+		phone func(p *phone, id string)
+		box   string
+		moved bool
+	}{
+		{"moved by another client", func(p *phone, id string) { p.move(id, "INBOX", "Junk") }, "Junk", false},
+		{"claimed by another mailwarden", func(p *phone, id string) { p.flag(id, "INBOX", true, "$Junk", "$MailwardenSpam") }, "INBOX", false},
+		{"read on the phone", func(p *phone, id string) { p.flag(id, "INBOX", true, `\Seen`) }, "Junk", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startServer(t, dovecot.Options{})
+			ph := newPhone(t, srv, user)
+			phoneLog := rawlogFiles(srv)
+			h := newHandler()
+			const id = "<claim@x>"
+			r := startWatcher(t, testAccount(srv, user), NewMemState(), h, func(w *Watcher) {
+				w.beforeClaim = func(m *Message) {
+					if m.MessageID == id {
+						c.phone(ph, id)
+					}
+				}
+			})
+			r.waitEvent(t, "idle", 1, 10*time.Second)
+			save(t, srv, user, "INBOX", mail(id, "spam"))
+			o := h.waitDone(t, id, 1, 10*time.Second)[0]
+			if o.Err != nil || (o.JunkUID != 0) != c.moved || o.HandledElsewhere == c.moved {
+				t.Errorf("outcome %+v, want moved=%v", o, c.moved)
+			}
+			r.stop(t)
+			assertPlaces(t, srv, user, map[string]string{id: c.box})
+			assertProtocolRules(t, rawlog(t, srv, phoneLog))
+		})
+	}
+}

@@ -55,7 +55,12 @@ func (w *Watcher) moveToJunk(s *Session, m *Message, p PendingMove) (o Outcome, 
 		return o, false, nil
 	}
 	if kw {
+		modSeq := m.modSeq
+		if w.beforeClaim != nil {
+			w.beforeClaim(m)
+		}
 		taken, err := s.claim(m, withMarker(s, KeywordJunk, KeywordAutoSpam))
+		w.log.Debug("claim", "uid", m.UID, "message_id", m.MessageID, "modseq", modSeq, "taken", taken, "err", err)
 		switch {
 		case errors.Is(err, errClaimBusy):
 			o.Err = err

@@ -53,8 +53,10 @@ type Watcher struct {
 	// Test hooks: beforeMove runs between the header fetch and the move;
 	// event reports progress ("watching", "idle", "poll", "synced").
 	beforeMove func(*Message)
-	event      func(string)
-	observe    func(State, error)
+	// beforeClaim runs before the conditional STORE that claims a message.
+	beforeClaim func(*Message)
+	event       func(string)
+	observe     func(State, error)
 
 	learn *learnState // the learning connection, when h is a Learner
 
