@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -82,6 +83,10 @@ func New(opts Options) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Loading the token store leaves its file buffer as garbage: hand it
+	// back now rather than at the runtime's two-minute forced collection,
+	// so a long-running daemon stays small from the start.
+	debug.FreeOSMemory()
 	st, note, err := store.OpenOrRecover(filepath.Join(opts.StoreDir, StateFile))
 	if err != nil {
 		return nil, err
@@ -200,6 +205,7 @@ func (d *Daemon) Save() error {
 	if err := d.model.Save(); err != nil {
 		return err
 	}
+	debug.FreeOSMemory() // the encoded store was garbage the moment it hit the disk
 	var recs []store.Training
 	for k, class := range batch {
 		recs = append(recs, store.Training{Account: k.account, Identity: k.identity, Class: class})
