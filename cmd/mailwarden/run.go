@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"runtime/debug"
 
 	"github.com/mailwarden/mailwarden/config"
 	"github.com/mailwarden/mailwarden/daemon"
@@ -42,13 +40,6 @@ func cmdRun(ctx context.Context, args []string) error {
 	d, err := daemon.New(daemon.Options{Config: cfg, StoreDir: *storeDir, Socket: *socket, DryRun: *dryRun, Log: log})
 	if err != nil {
 		return err
-	}
-	if os.Getenv("GOGC") == "" {
-		// The token store is most of the live heap (about 30 MB at 20,000
-		// trained messages); the default GOGC=100 lets the heap double it
-		// before collecting. Half that keeps the always-on daemon small, for
-		// a little more GC work during bursts of mail.
-		debug.SetGCPercent(50)
 	}
 	log.Info("mailwarden running", "accounts", len(cfg.Accounts), "dry_run", *dryRun || cfg.DryRun, "store", *storeDir)
 	return d.Run(ctx)
