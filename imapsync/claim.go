@@ -41,22 +41,17 @@ func (s *Session) claim(m *Message, flags []imap.Flag) (taken bool, err error) {
 		}
 		if s.modified.seen() == before {
 			// No [MODIFIED]: applied, and the server sends a FETCH of the
-			// new MODSEQ (RFC 7162 3.1.3, even with .SILENT).
+			// new MODSEQ (RFC 7162 3.1.3, even with .SILENT). Without that
+			// FETCH the message may be gone: another session moved it,
+			// and UID STORE of a missing UID answers OK as well.
 			for _, b := range bufs {
 				if b.UID == m.UID && b.ModSeq != 0 {
 					m.modSeq = b.ModSeq
 					return false, nil
 				}
 			}
-			// No such FETCH: our STORE changed nothing. Either the message
-			// is gone (another session moved it; UID STORE of a missing UID
-			// answers OK) or it already carries these very flags: another
-			// mailwarden's identical claim got there first, and Dovecot
-			// answers a STORE that changes nothing with a plain OK, without
-			// [MODIFIED]. Either way the message is not ours to move:
-			// treating it as ours let two daemons move one message (two
-			// copies in Junk).
-			return true, nil
+			gone, err := s.gone(m.UID)
+			return gone, err // still there: the condition held, it was applied
 		}
 		stop = s.guard(cmdTimeout)
 		bufs, err = s.c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, Flags: true, ModSeq: true}).Collect()
