@@ -136,3 +136,17 @@ func dirOf(path string) string {
 	}
 	return "."
 }
+
+// Init writes a config file with no account at path when none exists, so
+// the daemon can start before the first `mailwarden account add`. It
+// reports whether it created the file.
+func Init(path string) (bool, error) {
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return false, err
+	}
+	data := fmt.Sprintf("# mailwarden configuration (see README.md); add accounts with `mailwarden account add`\nversion = %d\n", Version)
+	if err := replace(path, []byte(data)); err != nil {
+		return false, err
+	}
+	return true, nil
+}

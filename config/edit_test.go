@@ -51,3 +51,22 @@ func TestAppendAndRemoveAccountKeepComments(t *testing.T) {
 		t.Errorf("config mode %v, want 0600", fi.Mode().Perm())
 	}
 }
+
+func TestInitCreatesAnEmptyConfigOnce(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "mailwarden", "config.toml")
+	created, err := Init(p)
+	if err != nil || !created {
+		t.Fatalf("Init: %v %v", created, err)
+	}
+	c, err := Load(p)
+	if err != nil || len(c.Accounts) != 0 || c.Version != Version {
+		t.Fatalf("the created config: %+v %v", c, err)
+	}
+	os.WriteFile(p, []byte("version = 1\n# mine\n"), 0o600)
+	if created, _ := Init(p); created {
+		t.Fatal("Init overwrote an existing config")
+	}
+	if b, _ := os.ReadFile(p); !strings.Contains(string(b), "# mine") {
+		t.Fatal("the user's config was changed")
+	}
+}

@@ -4,8 +4,8 @@
 set -euo pipefail
 
 need=()
-command -v dovecot >/dev/null 2>&1 || need+=(dovecot-core)
-command -v doveadm >/dev/null 2>&1 || need+=(dovecot-core)
+[ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || need+=(dovecot-core)
+[ -x /usr/bin/doveadm ] || command -v doveadm >/dev/null 2>&1 || need+=(dovecot-core)
 [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/mailwarden/mailwarden/config"
 	"github.com/mailwarden/mailwarden/daemon"
@@ -26,6 +27,11 @@ func cmdRun(ctx context.Context, args []string) error {
 	log, err := newLogger(*logFormat, *logLevel)
 	if err != nil {
 		return err
+	}
+	if created, err := config.Init(*cfgPath); err != nil {
+		return fmt.Errorf("create config: %w", err)
+	} else if created {
+		log.Info("no config file yet: created one with no account; add one with `mailwarden account add`", "path", *cfgPath)
 	}
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {

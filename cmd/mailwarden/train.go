@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/mailwarden/mailwarden/classifier"
+	"github.com/mailwarden/mailwarden/localapi"
 )
 
 // maxMessageFile bounds what one message file may cost in memory.
@@ -49,6 +51,9 @@ func cmdTrain(ctx context.Context, args []string) error {
 		return usageError{"nothing to train: give --spam DIR|FILE... and/or --ham DIR|FILE..."}
 	}
 	if err := needStore(storeDir); err != nil {
+		return err
+	}
+	if err := storeNotInUse(ctx, storeDir); err != nil {
 		return err
 	}
 	m, err := classifier.Open(storeDir, classifier.DefaultOptions())
@@ -174,4 +179,21 @@ func readMessage(path string) ([]byte, error) {
 		return nil, fmt.Errorf("read message %s: %w", path, err)
 	}
 	return raw[:n], nil
+}
+
+// storeNotInUse refuses to train a token store a running daemon holds in
+// memory: its next save would silently drop this training.
+func storeNotInUse(ctx context.Context, storeDir string) error {
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	st, err := localapi.NewClient(localapi.DefaultSocketPath(storeDir)).Status(cctx)
+	if err != nil {
+		return nil // no daemon answers
+	}
+	a, _ := filepath.Abs(storeDir)
+	b, _ := filepath.Abs(st.Store)
+	if a == b {
+		return fmt.Errorf("the mailwarden daemon (pid %d) is using the token store in %s and would overwrite this training: stop it, train, and start it again — or let it learn from your moves into and out of Junk", st.PID, storeDir)
+	}
+	return nil
 }
