@@ -107,3 +107,41 @@ func TestCorruptStateStoreRecovered(t *testing.T) {
 		t.Errorf("INBOX holds %d after recovery, want the 1 message", n)
 	}
 }
+
+// A spam campaign that reuses one Message-ID, or copies the Message-ID of a
+// ham already judged, is still judged: the ledger matches a message only
+// while that copy is still in INBOX and of the same size.
+func TestReusedMessageIDIsJudged(t *testing.T) {
+	srv := dovecottest.Start(t, dovecot.Options{})
+	dir := t.TempDir()
+	trainSynthetic(t, dir)
+	r := startDaemon(t, testConfig(t, srv), dir)
+	waitFor(t, 30*time.Second, "watching", func() bool {
+		st, ok, _ := r.d.Store().Folder("t", "INBOX")
+		return ok && st.Trained
+	})
+	spam := func(id, n string) string {
+		return "Message-ID: " + id + "\r\nFrom: deals@pills.example\r\nSubject: cheap pills offer " + n + "\r\n\r\nbuy cheap pills now, discount viagra offer, click here to order " + n + "\r\n"
+	}
+	deliver := []string{
+		spam("<campaign@bulk.example>", "one"),
+		"Message-ID: <colleague@example.jp>\r\nFrom: colleague@example.jp\r\nSubject: meeting notes\r\n\r\nthe minutes of our project meeting are attached, see you tomorrow\r\n",
+		spam("<campaign@bulk.example>", "two, longer"),
+		spam("<colleague@example.jp>", "three"),
+	}
+	for i, raw := range deliver {
+		if err := srv.Save("test", "INBOX", []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 30*time.Second, fmt.Sprintf("message %d judged", i+1), func() bool {
+			acts, _ := r.d.Store().Actions(0)
+			return len(acts) >= i+1
+		})
+	}
+	r.stop()
+	inbox, _ := srv.Messages("test", "INBOX")
+	junk, _ := srv.Messages("test", "Junk")
+	if len(inbox) != 1 || len(junk) != 3 {
+		t.Fatalf("INBOX %d, Junk %d: want the ham in INBOX and all three spam in Junk", len(inbox), len(junk))
+	}
+}

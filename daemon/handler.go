@@ -39,12 +39,22 @@ func (h *handler) Known(account string, m *imapsync.Message) bool {
 	if trained {
 		return true
 	}
-	_, ok, err := h.d.st.Handled(account, id)
+	rec, ok, err := h.d.st.Handled(account, id)
 	if err != nil {
 		h.d.log.Error("handled ledger", "account", account, "err", err)
 		return false
 	}
-	return ok
+	switch {
+	case !ok:
+		return false
+	case rec.Action == "move-to-junk":
+		// That copy left INBOX: this is another delivery with the same
+		// Message-ID (a campaign reusing one): judge it too.
+		return false
+	case rec.Size != 0 && m.Size != 0 && rec.Size != m.Size:
+		return false // the same Message-ID on a different message
+	}
+	return true
 }
 
 // judgeHook, set by tests, replaces the classifier's verdict for the

@@ -48,7 +48,7 @@ func (s *Store) Record(a *Action) error {
 			return nil
 		}
 		return putJSON(tx, bucketHandled, key(a.Account, a.Identity), Handled{
-			Time: a.Time, Verdict: a.Verdict, Action: a.Action, Score: a.Score,
+			Time: a.Time, Verdict: a.Verdict, Action: a.Action, Score: a.Score, Size: a.Size,
 		})
 	})
 	if err != nil {

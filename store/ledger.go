@@ -16,6 +16,7 @@ type Handled struct {
 	Verdict string    `json:"verdict"` // ham, unsure, spam
 	Action  string    `json:"action"`  // leave, mark-ham, move-to-junk, would-move (dry run), ...
 	Score   float64   `json:"score"`
+	Size    int64     `json:"size,omitempty"` // RFC822.SIZE when judged; 0 = unknown
 }
 
 // Handled returns the ledger entry of a message of an account, if any.
