@@ -62,7 +62,7 @@ type TLSError struct {
 
 // Error names the server and the fix.
 func (e *TLSError) Error() string {
-	return fmt.Sprintf("%v: the certificate of %s does not verify (%v): check the host name; for a private server, give its CA certificate",
+	return fmt.Sprintf("%v: the certificate of %s does not verify (%v): check the host name; for a private or self-signed server, give its CA certificate (ca_file = \"...\" in the config, --ca-file with account add)",
 		ErrTLS, e.Addr, e.Err)
 }
 
