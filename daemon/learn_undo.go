@@ -63,7 +63,19 @@ func (d *Daemon) undo(ctx context.Context, a store.Action) (store.Action, error)
 	if err != nil {
 		return store.Action{}, err
 	}
-	res, err := w.Restore(ctx, imapsync.RestoreRequest{Identity: a.Identity, Digest: v.Digest, Size: a.Size})
+	req := imapsync.RestoreRequest{Identity: a.Identity, Digest: v.Digest, Size: a.Size}
+	res, err := w.Restore(ctx, req)
+	// The learning connection may be between sessions (a server hiccup, a
+	// resume from sleep): give it a few seconds to come back rather than
+	// send the user away with an error.
+	for deadline := time.Now().Add(15 * time.Second); errors.Is(err, imapsync.ErrNotConnected) && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			return store.Action{}, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+		res, err = w.Restore(ctx, req)
+	}
 	switch {
 	case errors.Is(err, imapsync.ErrNotInJunk):
 		return store.Action{}, fmt.Errorf("%w: %v", localapi.ErrNotFound, err)
