@@ -58,6 +58,12 @@ func TestTrainClassifyExplain(t *testing.T) {
 	if !found {
 		t.Errorf("the reasons do not name the spam words: %+v", ex[0].Reasons)
 	}
+	if out, code := mw(t, bin, "classify", "-h"); code != exitOK || !strings.Contains(out, "-store") {
+		t.Errorf("classify -h: code %d, %q; want the flags and success", code, out)
+	}
+	if out, code := mw(t, bin, "classify", "--bogus"); code != exitUsage {
+		t.Errorf("an unknown flag: code %d, %q; want %d", code, out, exitUsage)
+	}
 	if out, code := mw(t, bin, "classify", "--store", store, filepath.Join(dir, "missing.eml")); code != exitError || !strings.Contains(out, "missing.eml") {
 		t.Errorf("a missing file: %d %q", code, out)
 	}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/mailwarden/mailwarden/config"
 )
@@ -22,8 +23,11 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
-				fs.SetOutput(nil)
+				// Asked for: the flags on stdout, and success.
+				fs.SetOutput(os.Stdout)
+				fmt.Printf("usage of %s:\n", fs.Name())
 				fs.PrintDefaults()
+				return exitCode{exitOK, ""}
 			}
 			return usageError{err.Error()}
 		}
