@@ -612,7 +612,12 @@ func (lw *learnWatch) processFolder(ctx context.Context, name string, keys []can
 	if role == roleOther {
 		return nil
 	}
-	sel, err := s.selectCond(name, lw.settings.DryRun)
+	// Read-only: a read-write SELECT makes a Maildir server move new mail
+	// from new/ to cur/, racing the watcher's MOVE of the same message on
+	// its own connection (Dovecot then left a copy in both folders, about
+	// one test run in eight). showVerdict selects read-write only when it
+	// has a keyword to store.
+	sel, err := s.selectCond(name, true)
 	if err != nil {
 		return err
 	}
@@ -690,6 +695,11 @@ func (lw *learnWatch) learnOne(ctx context.Context, name string, role folderRole
 // first, so that no client ever sees the message without a verdict.
 func (lw *learnWatch) showVerdict(m *Message, c Class) error {
 	s := lw.s
+	if s.readOnly {
+		if _, err := s.selectCond(s.selected, false); err != nil {
+			return err
+		}
+	}
 	add, remove := keywordChanges(m.Flags, c)
 	add = slices.DeleteFunc(add, func(f imap.Flag) bool { return !s.keywordsAllowed(f) })
 	remove = slices.DeleteFunc(remove, func(f imap.Flag) bool { return !s.keywordsAllowed(f) })
