@@ -2,11 +2,9 @@ package daemon
 
 import (
 	"fmt"
-	"maps"
 	"net"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +19,7 @@ import (
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/internal/corpus"
 	"github.com/mailwarden/mailwarden/internal/dovecot"
+	"github.com/mailwarden/mailwarden/internal/dovecot/dovecottest"
 	"github.com/mailwarden/mailwarden/store"
 )
 
@@ -173,47 +172,11 @@ func places(t *testing.T, srv *dovecot.Server) (map[string][]string, map[string]
 	return where, flags
 }
 
-// expectPlaces checks that after differs from before by exactly changes
-// (Message-ID → its one folder, "" = gone), and nothing is duplicated.
+// expectPlaces checks that after differs from before by exactly changes; see
+// dovecottest.ExpectPlaces.
 func expectPlaces(t *testing.T, step string, before, after map[string][]string, changes map[string]string) {
 	t.Helper()
-	want := maps.Clone(before)
-	for id, box := range changes {
-		if box == "" {
-			delete(want, id)
-		} else {
-			want[id] = []string{box}
-		}
-	}
-	ids := map[string]bool{}
-	for id := range want {
-		ids[id] = true
-	}
-	for id := range after {
-		ids[id] = true
-	}
-	var bad []string
-	for id := range ids {
-		if !slices.Equal(want[id], after[id]) {
-			bad = append(bad, fmt.Sprintf("%s in %v, want %v", id, after[id], want[id]))
-		}
-	}
-	sort.Strings(bad)
-	for _, b := range bad {
-		t.Errorf("%s: %s", step, b)
-	}
-	count := func(m map[string][]string) map[string]int {
-		c := map[string]int{}
-		for _, bs := range m {
-			for _, b := range bs {
-				c[b]++
-			}
-		}
-		return c
-	}
-	if w, a := count(want), count(after); !maps.Equal(w, a) {
-		t.Errorf("%s: folder totals %v, want %v", step, a, w)
-	}
+	dovecottest.ExpectPlaces(t, step, before, after, changes)
 }
 
 func noSeen(t *testing.T, srv *dovecot.Server) {

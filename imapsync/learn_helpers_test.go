@@ -3,9 +3,7 @@ package imapsync
 import (
 	"context"
 	"fmt"
-	stdmaps "maps"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/mailwarden/mailwarden/internal/dovecot"
+	"github.com/mailwarden/mailwarden/internal/dovecot/dovecottest"
 )
 
 // learnCall is one Learner.Learn call.
@@ -190,41 +189,11 @@ func (p places) totals() map[string]int {
 	return out
 }
 
-// expectChange checks that after differs from before exactly by changes
-// (Message-ID → its one folder afterwards, "" = gone): every other
-// message is where it was, nothing is duplicated, and the folder totals
-// moved by exactly those messages.
+// expectChange checks that after differs from before by exactly changes; see
+// dovecottest.ExpectPlaces.
 func expectChange(t *testing.T, step string, before, after places, changes map[string]string) {
 	t.Helper()
-	want := stdmaps.Clone(before)
-	for id, box := range changes {
-		if box == "" {
-			delete(want, id)
-		} else {
-			want[id] = []string{box}
-		}
-	}
-	ids := map[string]bool{}
-	for id := range want {
-		ids[id] = true
-	}
-	for id := range after {
-		ids[id] = true
-	}
-	var bad []string
-	for id := range ids {
-		if !slices.Equal(want[id], after[id]) {
-			bad = append(bad, fmt.Sprintf("%s in %v, want %v", id, after[id], want[id]))
-		}
-	}
-	sort.Strings(bad)
-	for _, b := range bad {
-		t.Errorf("%s: %s", step, b)
-	}
-	wt, at := places(want).totals(), after.totals()
-	if !stdmaps.Equal(wt, at) {
-		t.Errorf("%s: folder totals %v, want %v", step, at, wt)
-	}
+	dovecottest.ExpectPlaces(t, step, before, after, changes)
 }
 
 // waitLearned waits for n Learn calls in all.
