@@ -40,18 +40,25 @@ func (s *Session) claim(m *Message, flags []imap.Flag) (taken bool, err error) {
 			return false, fmt.Errorf("UID STORE %d (UNCHANGEDSINCE %d) %v: %w", m.UID, m.modSeq, flags, err)
 		}
 		if s.modified.seen() == before {
-			// No [MODIFIED]: applied, and the server sends a FETCH of the
-			// new MODSEQ (RFC 7162 3.1.3, even with .SILENT). Without that
-			// FETCH the message may be gone: another session moved it,
-			// and UID STORE of a missing UID answers OK as well.
+			// No [MODIFIED]. Applied: the server sends a FETCH of the new
+			// MODSEQ (RFC 7162 3.1.3, even with .SILENT).
 			for _, b := range bufs {
 				if b.UID == m.UID && b.ModSeq != 0 {
 					m.modSeq = b.ModSeq
 					return false, nil
 				}
 			}
+			// No FETCH: nothing changed. Either the message is gone
+			// (another session moved it; UID STORE of a missing UID
+			// answers OK), or every flag was on it already: another
+			// mailwarden stored the same claim first, and Dovecot does
+			// not refuse a STORE that changes nothing, whatever
+			// UNCHANGEDSINCE says. Either way the claim is someone else's.
 			gone, err := s.gone(m.UID)
-			return gone, err // still there: the condition held, it was applied
+			if err != nil || gone {
+				return gone, err
+			}
+			return true, nil
 		}
 		stop = s.guard(cmdTimeout)
 		bufs, err = s.c.Fetch(imap.UIDSetNum(m.UID), &imap.FetchOptions{UID: true, Flags: true, ModSeq: true}).Collect()
