@@ -87,42 +87,6 @@ func cmdTrain(ctx context.Context, args []string) error {
 	return nil
 }
 
-func cmdClassify(ctx context.Context, args []string) error {
-	fs := newFlags("classify")
-	storeDir := storeFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		return usageError{"give one or more message files (or directories)"}
-	}
-	if err := needStore(*storeDir); err != nil {
-		return err
-	}
-	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
-	if err != nil {
-		return err
-	}
-	if s, h := m.Counts(); s == 0 || h == 0 {
-		fmt.Fprintf(os.Stderr, "warning: the token store in %s has %d spam and %d ham messages; train it first (mailwarden train)\n", *storeDir, s, h)
-	}
-	files, err := messageFiles(fs.Args())
-	if err != nil {
-		return err
-	}
-	w := newLineWriter(os.Stdout)
-	defer w.Flush()
-	for _, f := range files {
-		raw, err := readMessage(f)
-		if err != nil {
-			return err
-		}
-		r := m.Classify(raw)
-		fmt.Fprintf(w, "%s\t%.6f\t%s\n", f, r.Score, r.Verdict)
-	}
-	return nil
-}
-
 func defaultStore() (string, error) {
 	fs := newFlags("x")
 	return *storeFlag(fs), nil

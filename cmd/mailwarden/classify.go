@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/mailwarden/mailwarden/classifier"
+)
+
+func cmdClassify(ctx context.Context, args []string) error {
+	fs := newFlags("classify")
+	storeDir := storeFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"give one or more message files (or directories)"}
+	}
+	if err := needStore(*storeDir); err != nil {
+		return err
+	}
+	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	if s, h := m.Counts(); s == 0 || h == 0 {
+		fmt.Fprintf(os.Stderr, "warning: the token store in %s has %d spam and %d ham messages; train it first (mailwarden train)\n", *storeDir, s, h)
+	}
+	files, err := messageFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	w := newLineWriter(os.Stdout)
+	defer w.Flush()
+	// One buffer for every file and one for every output line: Classify
+	// keeps nothing of the message it is given, and a batch of small files
+	// otherwise spends a fifth of its time in the runtime's file and
+	// allocation machinery.
+	var rd messageReader
+	var line []byte
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		raw, err := rd.read(f)
+		if err != nil {
+			return err
+		}
+		r := m.Classify(raw)
+		// Same text as "%s\t%.6f\t%s\n" (fmt formats %.6f with
+		// strconv's 'f' and precision 6).
+		line = append(line[:0], f...)
+		line = append(line, '\t')
+		line = strconv.AppendFloat(line, r.Score, 'f', 6, 64)
+		line = append(line, '\t')
+		line = append(line, r.Verdict.String()...)
+		line = append(line, '\n')
+		if _, err := w.Write(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// messageReader reads message files into one reused buffer; the bytes a
+// read returns are valid until the next read. Like readMessage, a file over
+// maxMessageFile is cut there.
+type messageReader struct {
+	buf []byte
+}
+
+// room returns the buffer with at least n bytes of capacity (n capped at
+// maxMessageFile).
+func (r *messageReader) room(n int64) []byte {
+	n = min(n, maxMessageFile)
+	if int64(cap(r.buf)) < n {
+		r.buf = make([]byte, max(n, 64<<10))
+	}
+	return r.buf[:cap(r.buf)]
+}
