@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -31,8 +32,7 @@ type Client struct {
 func NewClient(socketPath string) *Client {
 	return &Client{Path: socketPath, hc: &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "unix", socketPath)
+			return dial(ctx, socketPath)
 		},
 	}}}
 }
@@ -79,10 +79,12 @@ func (c *Client) doJSON(ctx context.Context, method, path string, q url.Values, 
 }
 
 func (c *Client) dialErr(err error) error {
-	if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
+	// fs.ErrNotExist and fs.ErrPermission match both the Unix errnos and
+	// Windows' (a missing pipe, a pipe whose ACL refuses us).
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
 		return fmt.Errorf("%w (no daemon at %s): start it with `mailwarden run`", ErrNotRunning, c.Path)
 	}
-	if errors.Is(err, syscall.EACCES) {
+	if errors.Is(err, fs.ErrPermission) {
 		return fmt.Errorf("the daemon's socket %s belongs to another user: %w", c.Path, err)
 	}
 	return fmt.Errorf("talk to the daemon at %s: %w", c.Path, err)
@@ -158,18 +160,11 @@ func (c *Client) Quota(ctx context.Context) ([]QuotaReport, error) {
 // Events calls fn for each event until ctx is done, fn returns false, or
 // the stream ends (the daemon stopped: the error says so).
 func (c *Client) Events(ctx context.Context, fn func(Event) bool) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", "http://mailwarden/v0/events", nil)
+	resp, err := c.get(ctx, "/v0/events")
 	if err != nil {
 		return err
 	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return c.dialErr(err)
-	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return decode(resp, nil)
-	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
 	for sc.Scan() {
@@ -189,4 +184,40 @@ func (c *Client) Events(ctx context.Context, fn func(Event) bool) error {
 		return ctx.Err()
 	}
 	return fmt.Errorf("event stream ended: %w", ErrNotRunning)
+}
+
+// Profile writes the daemon's runtime profile name (heap, allocs,
+// goroutine, ...) to w in pprof's format; gc runs a collection first.
+func (c *Client) Profile(ctx context.Context, name string, gc bool, w io.Writer) error {
+	p := "/v0/debug/pprof/" + url.PathEscape(name)
+	if gc {
+		p += "?gc=1"
+	}
+	resp, err := c.get(ctx, p)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return fmt.Errorf("read the %s profile: %w", name, err)
+	}
+	return nil
+}
+
+// get starts a GET whose body the caller streams; an error answer is
+// decoded into an error.
+func (c *Client) get(ctx context.Context, path string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://mailwarden"+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, c.dialErr(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		return nil, decode(resp, nil)
+	}
+	return resp, nil
 }

@@ -14,4 +14,5 @@
 //	GET  /v0/quota              []QuotaReport: every account's storage, read now
 //	POST /v0/cleanup            CleanupRequest → []CleanupReport: count (dry run) or delete Junk/Trash mail
 //	GET  /v0/events             a stream of Event, one JSON object per line
+//	GET  /v0/debug/pprof/NAME  a runtime profile (heap, goroutine, ...) for go tool pprof
 package localapi

@@ -43,6 +43,7 @@ func NewServer(b Backend, log *slog.Logger) *Server {
 	mux.HandleFunc("GET /v0/accounts", s.accounts)
 	mux.HandleFunc("POST /v0/accounts", s.addAccount)
 	mux.HandleFunc("DELETE /v0/accounts", s.removeAccount)
+	mux.HandleFunc("GET /v0/debug/pprof/{name}", s.debugProfile)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	return s
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command daemonbench measures `mailwarden run` against the thing users run
 // today for the same job, Thunderbird left running, on the targets of the
 // daemon (issue 6): three IMAP accounts watched with IDLE on a local Dovecot

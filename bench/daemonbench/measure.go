@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -230,6 +232,13 @@ func measureMailwarden(ctx context.Context, o options, sp *split) (*result, erro
 		return nil, fmt.Errorf("mailwarden run exited during the window (%v); see %s", d.err, d.logPath)
 	default:
 	}
+	// The heap as the window ends (after the window: the request itself
+	// allocates), for `go tool pprof` on a kept scratch directory.
+	if err := saveHeapProfile(ctx, d, filepath.Join(work, "mailwarden-heap.pprof")); err != nil {
+		r.notes = append(r.notes, "no heap profile: "+err.Error())
+	} else if o.keep {
+		r.notes = append(r.notes, "heap profile at the window's end: "+filepath.Join(work, "mailwarden-heap.pprof"))
+	}
 	r.notes = append(r.notes, "the benchmark stays subscribed to the event stream through the window, as the tray would")
 	d.Stop()
 	if b, err := os.ReadFile(d.logPath); err == nil {
@@ -424,4 +433,19 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// saveHeapProfile writes the daemon's heap profile (local API) to path.
+func saveHeapProfile(ctx context.Context, d *daemon, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := d.client.Profile(pctx, "heap", false, f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
 }
