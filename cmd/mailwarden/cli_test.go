@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -53,6 +54,11 @@ func TestCLIAgainstRunningDaemon(t *testing.T) {
 	}
 	srv := dovecottest.Start(t, dovecot.Options{})
 	bin := buildBinary(t)
+	for _, arg := range []string{"--version", "version"} {
+		if out, code := mw(t, bin, arg); code != 0 || !strings.HasPrefix(out, "mailwarden ") || !strings.Contains(out, runtime.Version()) {
+			t.Errorf("%s: exit %d, %q", arg, code, out)
+		}
+	}
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "ca.pem")
 	os.WriteFile(ca, srv.CertPEM(), 0o644)

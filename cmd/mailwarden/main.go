@@ -62,6 +62,7 @@ func init() {
 		{"allow", "list|add|remove [--account NAME] [DOMAIN|ADDRESS...]", "senders never moved to Junk (with allow_list_only, the only ones that reach INBOX)", cmdAllow},
 		{"account", "add|list|remove ...", "add an account (tests the login, keeps the password in the keyring), list or remove accounts", cmdAccount},
 		{"demo", "[--corpus FILE] [--deliver N] [--report FILE]", "run the main job against a throw-away local Dovecot seeded with real mail", cmdDemo},
+		{"version", "", "print mailwarden's version, commit and Go version (also --version)", cmdVersion},
 	}
 }
 
@@ -87,6 +88,9 @@ func main() {
 	if name == "-h" || name == "--help" || name == "help" {
 		usage(os.Stdout)
 		return
+	}
+	if name == "--version" || name == "-version" || name == "-v" {
+		name = "version"
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
