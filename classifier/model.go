@@ -29,11 +29,16 @@ func (v Verdict) String() string {
 	return "verdict(" + itoa(int(v)) + ")"
 }
 
-// Reason is one token's evidence: Robinson's f(w), the probability that a
-// message containing the token is spam, and the training counts behind it.
+// Reason is one token's evidence. SpamProb is what the token alone says:
+// the logistic of its share of the score (its regression weight, mixed with
+// the log-odds of Robinson's f(w) while the model's weights have seen only
+// part of its training, see logistic.go), so above 0.5 it pushes the message
+// towards spam. Weight is the token's regression weight; Spam and Ham are
+// the training counts behind f(w).
 type Reason struct {
 	Token    string
 	SpamProb float64
+	Weight   float64
 	Spam     uint32 // spam messages the token was trained in
 	Ham      uint32 // ham messages the token was trained in
 }
@@ -68,13 +73,20 @@ type Options struct {
 	// MinClues: with fewer significant tokens than this, the verdict is
 	// Unsure whatever the score.
 	MinClues int
+	// LearnRate is the step of the logistic-regression weights.
+	LearnRate float64
+	// BayesWeight is how much the log-odds of the Fisher (chi-square)
+	// score add to the regression's sum (logistic.go).
+	BayesWeight float64
 }
 
 // Defaults, tuned on the SpamAssassin and TREC 2007 corpora with the TREC
 // protocol (see eval_test.go).
 const (
-	DefaultHamCutoff    = 0.20
-	DefaultSpamCutoff   = 0.85
+	DefaultHamCutoff    = 0.30
+	DefaultSpamCutoff   = 0.84
+	DefaultLearnRate    = 4
+	DefaultBayesWeight  = 0.2
 	DefaultStrength     = 0.45
 	DefaultPrior        = 0.5
 	DefaultMinDeviation = 0.1
@@ -92,6 +104,8 @@ func DefaultOptions() Options {
 		MinDeviation: DefaultMinDeviation,
 		MaxClues:     DefaultMaxClues,
 		MinClues:     DefaultMinClues,
+		LearnRate:    DefaultLearnRate,
+		BayesWeight:  DefaultBayesWeight,
 	}
 }
 
@@ -119,15 +133,29 @@ func (o Options) withDefaults() Options {
 	if o.MinClues == 0 {
 		o.MinClues = d.MinClues
 	}
+	if o.LearnRate == 0 {
+		o.LearnRate = d.LearnRate
+	}
+	if o.BayesWeight == 0 {
+		o.BayesWeight = d.BayesWeight
+	}
 	return o
 }
 
-// counts are the training counts of one token.
+// counts are the training counts of one token (and the tokenizer's
+// de-duplication slot, tokenize.go).
 type counts struct {
 	spam, ham uint32
 }
 
-// Model is a trained Bayesian classifier and its token store. It is safe for
+// maxCount is the most messages of one class the store counts: before a
+// class would pass it, every count is halved (Model.halve), so token counts
+// fit the 16 bits of a table entry.
+const maxCount = 1<<16 - 1
+
+// Model is a trained classifier and its token store: per-token training
+// counts for the Bayesian (Fisher) score and per-token weights of an online
+// logistic regression that combines them (logistic.go). It is safe for
 // concurrent use: Classify runs in parallel with other Classify calls; Train,
 // Untrain and Save's snapshot take turns with them.
 //
@@ -143,8 +171,12 @@ type Model struct {
 
 	mu       sync.RWMutex
 	tokens   tokenTable
-	spamMsgs uint32
-	hamMsgs  uint32
+	spamMsgs uint32 // at most maxCount
+	hamMsgs  uint32 // at most maxCount
+	// lrMsgs is how many of the counted messages also trained the weights
+	// (not a Thunderbird prior, nor a store from before the weights); see
+	// share in logistic.go.
+	lrMsgs uint32
 }
 
 // New returns an empty in-memory model. Its Save fails: use Open for a model
@@ -177,9 +209,13 @@ func (m *Model) Train(msg []byte, spam bool) {
 	t.release()
 }
 
-// Untrain removes what Train(msg, spam) learnt: the exact inverse of Train.
-// Counts never go below zero, so untraining a message that was never trained
-// cannot corrupt the store (it only removes what is there).
+// Untrain removes what Train(msg, spam) learnt: the counts exactly (unless
+// the store halved its counts in between, see maxCount), the weights by the
+// step that Train would have taken to reach the model as it is now
+// (lrUnstep): exact right after the Train, and close when other messages
+// were trained in between. Counts never go below zero, so untraining a
+// message that was never trained cannot corrupt the store (it only removes
+// what is there).
 func (m *Model) Untrain(msg []byte, spam bool) {
 	t := tokenizeParsed(parse(msg))
 	m.untrainHashes(t.hashes, spam)
@@ -200,46 +236,78 @@ func (m *Model) UntrainTokens(toks []string, spam bool) {
 func (m *Model) trainHashes(hs []uint64, spam bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if spam {
-		m.spamMsgs = satInc(m.spamMsgs)
-	} else {
-		m.hamMsgs = satInc(m.hamMsgs)
+	if (spam && m.spamMsgs >= maxCount) || (!spam && m.hamMsgs >= maxCount) {
+		m.halve()
 	}
+	// The weights step from the score the message has before it is counted,
+	// as it was classified.
+	g := m.lrStep(hs, spam)
+	if spam {
+		m.spamMsgs++
+	} else {
+		m.hamMsgs++
+	}
+	m.lrMsgs++
 	for _, h := range hs {
-		c, _ := m.tokens.get(h)
+		e := m.tokens.ref(h)
 		if spam {
-			c.spam = satInc(c.spam)
+			e.spam = satInc16(e.spam)
 		} else {
-			c.ham = satInc(c.ham)
+			e.ham = satInc16(e.ham)
 		}
-		m.tokens.set(h, c)
+		e.w += g
 	}
 }
 
 func (m *Model) untrainHashes(hs []uint64, spam bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	// Counts first, so the model is back where Train found it but for the
+	// weights; tokens left with no count stay until their weights are
+	// stepped back, so that the score below still sees them.
 	if spam {
 		m.spamMsgs = satDec(m.spamMsgs)
 	} else {
 		m.hamMsgs = satDec(m.hamMsgs)
 	}
+	m.lrMsgs = min(satDec(m.lrMsgs), m.spamMsgs+m.hamMsgs)
 	for _, h := range hs {
-		c, ok := m.tokens.get(h)
-		if !ok {
-			continue
-		}
-		if spam {
-			c.spam = satDec(c.spam)
-		} else {
-			c.ham = satDec(c.ham)
-		}
-		if c.spam == 0 && c.ham == 0 {
-			m.tokens.del(h)
-		} else {
-			m.tokens.set(h, c)
+		if e := m.tokens.find(h); e != nil {
+			if spam {
+				e.spam = satDec16(e.spam)
+			} else {
+				e.ham = satDec16(e.ham)
+			}
 		}
 	}
+	g := m.lrUnstep(hs, spam)
+	for _, h := range hs {
+		e := m.tokens.find(h)
+		if e == nil {
+			continue
+		}
+		e.w -= g
+		if e.spam == 0 && e.ham == 0 {
+			m.tokens.del(h)
+		}
+	}
+}
+
+// halve halves every count (rounding up, so no token is forgotten and no
+// token count passes its class's message count). Per-class frequencies, and
+// so what each token says, stay as they were; the weights are not counts
+// and are kept. Untrain of a message trained before a halving takes away a
+// whole count from halved ones: the price of 16-bit counts, paid once per
+// 65,535 messages of a class.
+func (m *Model) halve() {
+	noLR := m.spamMsgs + m.hamMsgs - m.lrMsgs // counted without the weights
+	m.spamMsgs = (m.spamMsgs + 1) / 2
+	m.hamMsgs = (m.hamMsgs + 1) / 2
+	m.lrMsgs = satSub(m.spamMsgs+m.hamMsgs, (noLR+1)/2)
+	m.tokens.eachRef(func(_ uint64, e *entry) {
+		e.spam = uint16((uint32(e.spam) + 1) / 2)
+		e.ham = uint16((uint32(e.ham) + 1) / 2)
+	})
 }
 
 // hashTokens hashes tokens given by a caller. Duplicates are harmless for
@@ -299,11 +367,18 @@ func hashBytes(s []byte) uint64 {
 	return h
 }
 
-func satInc(v uint32) uint32 {
-	if v == ^uint32(0) {
+func satInc16(v uint16) uint16 {
+	if v == ^uint16(0) {
 		return v
 	}
 	return v + 1
+}
+
+func satDec16(v uint16) uint16 {
+	if v == 0 {
+		return 0
+	}
+	return v - 1
 }
 
 func satDec(v uint32) uint32 {
@@ -322,9 +397,9 @@ func (m *Model) Prune(minCount uint32) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	kept := newTokenTable(0)
-	m.tokens.each(func(h uint64, c counts) {
-		if uint64(c.spam)+uint64(c.ham) >= uint64(minCount) {
-			kept.set(h, c)
+	m.tokens.each(func(h uint64, e entry) {
+		if uint64(e.spam)+uint64(e.ham) >= uint64(minCount) {
+			kept.set(h, e)
 		}
 	})
 	dropped := m.tokens.len() - kept.len()

@@ -2,8 +2,11 @@ package classifier
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,11 +21,13 @@ func spamMsg(i int) []byte {
 		"<a href=\"http://claim.lottery.example.net/x\">click here</a> limited offer, act now</body></html>\r\n")
 }
 
+// snapshot returns the store's counts (weights left out: Untrain undoes
+// them only approximately, see TestUntrainWeights).
 func snapshot(m *Model) (map[uint64]counts, uint32, uint32) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := make(map[uint64]counts, m.tokens.len())
-	m.tokens.each(func(h uint64, c counts) { out[h] = c })
+	m.tokens.each(func(h uint64, e entry) { out[h] = counts{uint32(e.spam), uint32(e.ham)} })
 	return out, m.spamMsgs, m.hamMsgs
 }
 
@@ -62,7 +67,7 @@ func TestTrainUntrainInverse(t *testing.T) {
 		t.Errorf("untrain on empty model: counts %d/%d, %d tokens", s, h, e.TokenCount())
 	}
 	m.Untrain(synthHam(0), true) // trained as ham, untrained as spam
-	m.tokens.each(func(tok uint64, c counts) {
+	m.tokens.each(func(tok uint64, c entry) {
 		if c.spam > 100 || c.ham > 100 {
 			t.Fatalf("token %x count wrapped: %+v", tok, c)
 		}
@@ -168,6 +173,9 @@ func TestSaveOpenRoundTrip(t *testing.T) {
 	b, bs, bh := snapshot(m2)
 	if !maps.Equal(a, b) || as != bs || ah != bh {
 		t.Fatalf("round trip differs: %d/%d/%d vs %d/%d/%d", len(a), as, ah, len(b), bs, bh)
+	}
+	if !maps.Equal(entries(m), entries(m2)) || m.lrMsgs != m2.lrMsgs || m2.lrMsgs != 20 {
+		t.Fatalf("weights differ after the round trip (messages that trained them: %d vs %d)", m.lrMsgs, m2.lrMsgs)
 	}
 	msg := spamMsg(42)
 	r1, r2 := m.Classify(msg), m2.Classify(msg)
@@ -277,7 +285,7 @@ func TestPrune(t *testing.T) {
 	if dropped == 0 || m.TokenCount() != before-dropped {
 		t.Fatalf("Prune(2) dropped %d of %d, %d left", dropped, before, m.TokenCount())
 	}
-	m.tokens.each(func(_ uint64, c counts) {
+	m.tokens.each(func(_ uint64, c entry) {
 		if c.spam+c.ham < 2 {
 			t.Fatalf("token with count %+v kept", c)
 		}
@@ -290,5 +298,158 @@ func TestPrune(t *testing.T) {
 	}
 	if m.Prune(0) != 0 {
 		t.Error("Prune(0) dropped tokens")
+	}
+}
+
+// entries returns the store's entries, weights included.
+func entries(m *Model) map[uint64]entry {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make(map[uint64]entry, m.tokens.len())
+	m.tokens.each(func(h uint64, e entry) { out[h] = e })
+	return out
+}
+
+// Untrain takes back Train's weight step: right after the Train up to
+// float32 rounding, and nearly so with other training in between.
+func TestUntrainWeights(t *testing.T) {
+	m := New(DefaultOptions())
+	for i := range 10 {
+		m.Train(spamMsg(i), true)
+		m.Train(synthHam(i), false)
+	}
+	before := entries(m)
+	extra := synthHam(99) // a ham trained as spam: a large step
+	m.Train(extra, true)
+	trained := entries(m)
+	m.Untrain(extra, true)
+	left := func(after map[uint64]entry) (stepped, left float64) {
+		for h, e := range before {
+			stepped += math.Abs(float64(trained[h].w - e.w))
+			left += math.Abs(float64(after[h].w - e.w))
+		}
+		return stepped, left
+	}
+	if s, l := left(entries(m)); s == 0 || l > s*1e-5 || len(entries(m)) != len(before) {
+		t.Errorf("Untrain right after Train left %.6f of a %.4f weight step, %d tokens of %d", l, s, len(entries(m)), len(before))
+	}
+	m.Train(extra, true)
+	m.Train(spamMsg(30), true)
+	m.Train(synthHam(30), false)
+	m.Untrain(extra, true)
+	m.Untrain(synthHam(30), false)
+	m.Untrain(spamMsg(30), true)
+	if s, l := left(entries(m)); l > s/20 {
+		t.Errorf("Untrain with training in between left %.4f of a %.4f weight step", l, s)
+	}
+	if m.lrMsgs != 20 {
+		t.Errorf("lrMsgs %d after train and untrain, want 20", m.lrMsgs)
+	}
+}
+
+// Before a class passes maxCount messages every count is halved: token
+// counts stay within their class's, and what a token says stays.
+func TestHalveAtMaxCount(t *testing.T) {
+	m := New(DefaultOptions())
+	m.trainHashes([]uint64{1, 2, 3}, false)
+	for i := range maxCount {
+		hs := []uint64{1, 2}
+		if i%2 == 0 {
+			hs = append(hs, 4)
+		}
+		m.trainHashes(hs, true)
+	}
+	if m.spamMsgs != maxCount {
+		t.Fatalf("spam messages %d, want %d before halving", m.spamMsgs, maxCount)
+	}
+	m.trainHashes([]uint64{1, 2}, true)
+	got := entries(m)
+	if m.spamMsgs != (maxCount+1)/2+1 || m.hamMsgs != 1 || m.lrMsgs != m.spamMsgs+m.hamMsgs {
+		t.Errorf("after halving: %d spam, %d ham, %d trained the weights", m.spamMsgs, m.hamMsgs, m.lrMsgs)
+	}
+	if e := got[1]; uint32(e.spam) != m.spamMsgs || e.ham != 1 {
+		t.Errorf("token 1 %+v, want in all %d spam and the ham", e, m.spamMsgs)
+	}
+	if e := got[4]; e.spam != (maxCount+1)/2/2 {
+		t.Errorf("token 4 %+v: in half the spam before halving, want %d", e, (maxCount+1)/2/2)
+	}
+}
+
+// A version 1 store (counts only) opens with zero weights and scores as the
+// Fisher method alone, as it did; counts over 16 bits are halved.
+func TestOpenVersion1(t *testing.T) {
+	ref := New(DefaultOptions())
+	for i := range 10 {
+		ref.Train(spamMsg(i), true)
+		ref.Train(synthHam(i), false)
+	}
+	v1 := func(spam, ham uint32, mul uint64) []byte {
+		b := []byte(storeMagic)
+		b = binary.LittleEndian.AppendUint32(b, 1)
+		b = binary.LittleEndian.AppendUint32(b, spam)
+		b = binary.LittleEndian.AppendUint32(b, ham)
+		b = binary.LittleEndian.AppendUint32(b, uint32(ref.tokens.len()))
+		ref.tokens.each(func(h uint64, e entry) {
+			b = binary.LittleEndian.AppendUint64(b, h)
+			b = binary.AppendUvarint(b, uint64(e.spam)*mul)
+			b = binary.AppendUvarint(b, uint64(e.ham)*mul)
+		})
+		return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, StoreFile), v1(10, 10, 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Open(dir, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := snapshot(ref)
+	if got, s, h := snapshot(m); !maps.Equal(got, want) || s != 10 || h != 10 || m.lrMsgs != 0 {
+		t.Fatalf("version 1 read as %d tokens, %d/%d, lr %d", len(got), s, h, m.lrMsgs)
+	}
+	for _, e := range entries(m) {
+		if e.w != 0 {
+			t.Fatalf("weight %v in a version 1 store", e.w)
+		}
+	}
+	// share 0: the score is the Fisher score of the counts.
+	msg := spamMsg(50)
+	tk := tokenizeParsed(parse(msg))
+	var clues []clue
+	for i, h := range tk.hashes {
+		if e, ok := m.tokens.get(h); ok {
+			if f := m.opts.robinson(e, 10, 10); math.Abs(f-0.5) >= m.opts.MinDeviation {
+				clues = append(clues, clue{idx: int32(i), f: f, dev: math.Abs(f - 0.5)})
+			}
+		}
+	}
+	tk.release()
+	// (up to the cut of logit at 1e-6)
+	if got, fisher := m.Classify(msg).Score, chiCombine(mostExtreme(clues, m.opts.MaxClues)); math.Abs(got-min(max(fisher, 1e-6), 1-1e-6)) > 1e-9 {
+		t.Errorf("version 1 store scores %.6f, Fisher score %.6f", got, fisher)
+	}
+	// Saved again, it is version 2.
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, StoreFile)); binary.LittleEndian.Uint32(b[8:]) != storeVersion {
+		t.Errorf("saved as version %d", binary.LittleEndian.Uint32(b[8:]))
+	}
+	// Counts past 16 bits (a store of 10 × 10,000 messages) are halved.
+	if err := os.WriteFile(filepath.Join(dir, StoreFile), v1(100000, 100000, 10000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big, err := Open(dir, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, h := big.Counts(); s != 50000 || h != 50000 {
+		t.Errorf("halved to %d/%d, want 50000/50000", s, h)
+	}
+	for h, c := range want {
+		if e := entries(big)[h]; uint64(e.spam) != uint64(c.spam)*5000 || uint64(e.ham) != uint64(c.ham)*5000 {
+			t.Fatalf("token %x: %+v, want %+v times 5000", h, e, c)
+		}
 	}
 }

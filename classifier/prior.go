@@ -68,54 +68,68 @@ func (p Prior) Scaled(k float64) Prior {
 
 // AddPrior adds p to the model as if its messages had been trained: the
 // message counts of p to the model's, and each token's counts to the
-// token's (saturating at the largest uint32). Token counts above p's
-// message count of their class are cut to it first, so the store never
-// holds a token seen in more messages than were trained.
+// token's. Token counts above p's message count of their class are cut to
+// it first, so the store never holds a token seen in more messages than
+// were trained. The weights are not touched: the prior's messages count
+// towards the Fisher score only, which the score leans on accordingly (see
+// logistic.go).
+//
+// The store counts at most maxCount messages of a class: a prior with more
+// than half of that in a class is scaled down first (fitPrior), and the
+// model's own counts are halved until both fit (Model.halve).
 func (m *Model) AddPrior(p Prior) {
+	p = fitPrior(p)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.spamMsgs = satAdd(m.spamMsgs, p.SpamMsgs)
-	m.hamMsgs = satAdd(m.hamMsgs, p.HamMsgs)
+	for uint64(m.spamMsgs)+uint64(p.SpamMsgs) > maxCount || uint64(m.hamMsgs)+uint64(p.HamMsgs) > maxCount {
+		m.halve()
+	}
+	m.spamMsgs += p.SpamMsgs
+	m.hamMsgs += p.HamMsgs
 	for tok, pc := range p.Tokens {
 		s, h := min(pc.Spam, p.SpamMsgs), min(pc.Ham, p.HamMsgs)
 		if s == 0 && h == 0 {
 			continue
 		}
-		k := tokenHash(tok)
-		c, _ := m.tokens.get(k)
-		c.spam, c.ham = satAdd(c.spam, s), satAdd(c.ham, h)
-		m.tokens.set(k, c)
+		// Each token count is at most its class's message count, so the
+		// sums fit in 16 bits.
+		e := m.tokens.ref(tokenHash(tok))
+		e.spam += uint16(s)
+		e.ham += uint16(h)
 	}
 }
 
+// fitPrior scales p so that neither class has more than maxCount/2
+// messages (per-class frequencies unchanged, see Scaled).
+func fitPrior(p Prior) Prior {
+	if big := max(p.SpamMsgs, p.HamMsgs); big > maxCount/2 {
+		return p.Scaled(float64(maxCount/2) / float64(big))
+	}
+	return p
+}
+
 // RemovePrior takes away what AddPrior(p) added (never going below zero),
-// for a prior that must be undone.
+// for a prior that must be undone. It is exact unless the model halved its
+// counts in between (maxCount).
 func (m *Model) RemovePrior(p Prior) {
+	p = fitPrior(p)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.spamMsgs = satSub(m.spamMsgs, p.SpamMsgs)
 	m.hamMsgs = satSub(m.hamMsgs, p.HamMsgs)
+	m.lrMsgs = min(m.lrMsgs, m.spamMsgs+m.hamMsgs)
 	for tok, pc := range p.Tokens {
 		s, h := min(pc.Spam, p.SpamMsgs), min(pc.Ham, p.HamMsgs)
 		k := tokenHash(tok)
-		c, ok := m.tokens.get(k)
-		if !ok {
+		e := m.tokens.find(k)
+		if e == nil {
 			continue
 		}
-		c.spam, c.ham = satSub(c.spam, s), satSub(c.ham, h)
-		if c.spam == 0 && c.ham == 0 {
+		e.spam, e.ham = uint16(satSub(uint32(e.spam), s)), uint16(satSub(uint32(e.ham), h))
+		if e.spam == 0 && e.ham == 0 {
 			m.tokens.del(k)
-		} else {
-			m.tokens.set(k, c)
 		}
 	}
-}
-
-func satAdd(a, b uint32) uint32 {
-	if s := a + b; s >= a {
-		return s
-	}
-	return ^uint32(0)
 }
 
 func satSub(a, b uint32) uint32 {

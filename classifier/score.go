@@ -18,17 +18,19 @@ type clue struct {
 	idx int32 // index of the token in the message
 	f   float64
 	dev float64 // |f - 0.5|
-	c   counts
 }
 
 // ClassifyTokens scores a message given as its Tokenize output.
 //
-// Each token's spam probability is Robinson's f(w) = (s·x + n·p(w)) / (s + n),
-// where p(w) is the spam fraction of the token's per-class frequencies and n
-// the number of trained messages it appeared in. Tokens closer to 0.5 than
-// MinDeviation are ignored; the MaxClues most extreme are combined with
-// Fisher's method (Robinson's chi-square): H and S are the chi-square
-// probabilities of the ham and spam hypotheses, and the score is (1+S-H)/2.
+// The score is the logistic of z = share·Σw/√n + β·logit(F) (logistic.go):
+// w are the regression weights of the message's n distinct tokens and F is
+// the Fisher score of their counts. For F, each token's spam probability is
+// Robinson's f(w) = (s·x + n·p(w)) / (s + n), where p(w) is the spam
+// fraction of the token's per-class frequencies and n the number of trained
+// messages it appeared in; tokens closer to 0.5 than MinDeviation are
+// ignored; the MaxClues most extreme are combined with Fisher's method
+// (Robinson's chi-square): H and S are the chi-square probabilities of the
+// ham and spam hypotheses, and F = (1+S-H)/2.
 func (m *Model) ClassifyTokens(toks []string) Result {
 	hs := make([]uint64, len(toks))
 	for i, t := range toks {
@@ -43,6 +45,80 @@ func (m *Model) ClassifyTokens(toks []string) Result {
 	})
 }
 
+// candidate is a token that may be listed in Reasons.
+type candidate struct {
+	idx int32
+	ev  float64 // the token's evidence (log-odds), see Reason
+	e   entry
+}
+
+// reasonTop keeps the MaxReasons candidates of largest |ev|, largest
+// first (ties in message order), by insertion into a short list.
+type reasonTop struct {
+	c [MaxReasons]candidate
+	n int
+}
+
+func (t *reasonTop) add(c candidate) {
+	a := math.Abs(c.ev)
+	if t.n == MaxReasons && a <= math.Abs(t.c[MaxReasons-1].ev) {
+		return
+	}
+	i := t.n
+	if i < MaxReasons {
+		t.n++
+	} else {
+		i = MaxReasons - 1
+	}
+	for i > 0 && math.Abs(t.c[i-1].ev) < a {
+		t.c[i] = t.c[i-1]
+		i--
+	}
+	t.c[i] = c
+}
+
+// evidence computes z, the log-odds of spam for the message with token
+// hashes hs, and the number of significant tokens (Bayes clues). With top
+// set it also collects the candidates for Reasons. The caller holds m.mu.
+func (m *Model) evidence(hs []uint64, buf *clueBuf, top *reasonTop) (z float64, nclues int) {
+	o := m.opts
+	clues := buf.clues[:0]
+	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
+	share, beta := m.mix()
+	buf.sink = m.tokens.touch(hs)
+	var sumW float64
+	for i, h := range hs {
+		e, ok := m.tokens.get(h)
+		if !ok {
+			continue
+		}
+		sumW += float64(e.w)
+		f := o.robinson(e, ns, nh)
+		d := math.Abs(f - 0.5)
+		sig := d >= o.MinDeviation
+		if sig {
+			clues = append(clues, clue{idx: int32(i), f: f, dev: d})
+		}
+		if top != nil {
+			ev := share * float64(e.w)
+			if share < 1 && sig {
+				ev += (1 - share) * logit(f)
+			}
+			top.add(candidate{idx: int32(i), ev: ev, e: e})
+		}
+	}
+	buf.clues = clues // keep the grown buffer
+	nclues = len(clues)
+	if len(clues) > o.MaxClues {
+		clues = mostExtreme(clues, o.MaxClues)
+	}
+	z = beta * logit(chiCombine(clues))
+	if len(hs) > 0 {
+		z += share * sumW / math.Sqrt(float64(len(hs)))
+	}
+	return z, nclues
+}
+
 // classify scores a message given as the store hashes of its distinct
 // tokens; names(idx) are the texts of the tokens at idx, needed only for
 // Reasons.
@@ -55,32 +131,13 @@ func (m *Model) classify(hs []uint64, names func(idx []int32) []string) Result {
 			cluePool.Put(buf)
 		}
 	}()
-	clues := buf.clues[:0]
-
+	var top reasonTop
 	m.mu.RLock()
-	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
 	trainedBoth := m.spamMsgs > 0 && m.hamMsgs > 0
-	buf.sink = m.tokens.touch(hs)
-	for i, h := range hs {
-		c, ok := m.tokens.get(h)
-		if !ok {
-			continue
-		}
-
-		f := o.robinson(c, ns, nh)
-		d := math.Abs(f - 0.5)
-		if d < o.MinDeviation {
-			continue
-		}
-		clues = append(clues, clue{idx: int32(i), f: f, dev: d, c: c})
-	}
+	z, nclues := m.evidence(hs, buf, &top)
 	m.mu.RUnlock()
 
-	buf.clues = clues // keep the grown buffer
-	if len(clues) > o.MaxClues {
-		clues = mostExtreme(clues, o.MaxClues)
-	}
-	res.Score = chiCombine(clues)
+	res.Score = sigmoid(z)
 	switch {
 	case res.Score >= o.SpamCutoff:
 		res.Verdict = Spam
@@ -89,20 +146,19 @@ func (m *Model) classify(hs []uint64, names func(idx []int32) []string) Result {
 	default:
 		res.Verdict = Unsure
 	}
-	if len(clues) < o.MinClues || !trainedBoth || emptyBody(hs) {
+	if nclues < o.MinClues || !trainedBoth || emptyBody(hs) {
 		// Too little evidence to act on: leave the message alone.
 		res.Verdict = Unsure
 	}
-	if len(clues) > 0 {
-		top := topClues(clues, MaxReasons)
+	if top.n > 0 {
 		var idx [MaxReasons]int32
-		for i, c := range top {
+		for i, c := range top.c[:top.n] {
 			idx[i] = c.idx
 		}
-		toks := names(idx[:len(top)])
-		res.Reasons = make([]Reason, len(top))
-		for i, c := range top {
-			res.Reasons[i] = Reason{Token: toks[i], SpamProb: c.f, Spam: c.c.spam, Ham: c.c.ham}
+		toks := names(idx[:top.n])
+		res.Reasons = make([]Reason, top.n)
+		for i, c := range top.c[:top.n] {
+			res.Reasons[i] = Reason{Token: toks[i], SpamProb: sigmoid(c.ev), Weight: float64(c.e.w), Spam: uint32(c.e.spam), Ham: uint32(c.e.ham)}
 		}
 	}
 	return res
@@ -150,29 +206,6 @@ func mostExtreme(clues []clue, k int) []clue {
 	return out
 }
 
-// topClues returns the k most extreme clues, most extreme first (ties in
-// message order), by insertion into a short list.
-func topClues(clues []clue, k int) []clue {
-	top := make([]clue, 0, k)
-	for _, c := range clues {
-		if len(top) == k && c.dev <= top[k-1].dev {
-			continue
-		}
-		i := len(top)
-		if i < k {
-			top = append(top, c)
-		} else {
-			i = k - 1
-		}
-		for i > 0 && top[i-1].dev < c.dev {
-			top[i] = top[i-1]
-			i--
-		}
-		top[i] = c
-	}
-	return top
-}
-
 var emptyBodyHash = tokenHash(tokEmptyBody)
 
 // emptyBody reports whether the tokenizer marked the body as empty.
@@ -180,21 +213,22 @@ func emptyBody(hs []uint64) bool {
 	return slices.Contains(hs, emptyBodyHash)
 }
 
-// robinson computes f(w) for a token with counts c, given ns spam and nh ham
-// trained messages.
-func (o Options) robinson(c counts, ns, nh float64) float64 {
+// robinson computes f(w) for a token with entry e, given ns spam and nh
+// ham trained messages.
+func (o Options) robinson(e entry, ns, nh float64) float64 {
+	spam, ham := e.spam, e.ham
 	var sp, hp float64
 	if ns > 0 {
-		sp = float64(c.spam) / ns
+		sp = float64(spam) / ns
 	}
 	if nh > 0 {
-		hp = float64(c.ham) / nh
+		hp = float64(ham) / nh
 	}
 	if sp+hp == 0 {
 		return o.Prior
 	}
 	p := sp / (sp + hp)
-	n := float64(c.spam) + float64(c.ham)
+	n := float64(spam) + float64(ham)
 	return (o.Strength*o.Prior + n*p) / (o.Strength + n)
 }
 

@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,20 +17,29 @@ import (
 // StoreFile is the name of the token store inside the model directory.
 const StoreFile = "tokens.db"
 
-// The store file format, version 1 (all integers little-endian):
+// The store file format, version 2 (all integers little-endian):
 //
 //	magic    8 bytes  "MWTOKENS"
-//	version  uint32   1
-//	spam     uint32   spam messages trained
-//	ham      uint32   ham messages trained
+//	version  uint32   2
+//	spam     uint32   spam messages counted
+//	ham      uint32   ham messages counted
 //	ntokens  uint32   number of token records
-//	records  ntokens × { uint64 token hash, uvarint spam, uvarint ham }
+//	lr       uint32   messages that also trained the weights (Model.lrMsgs)
+//	records  ntokens × { uint64 token hash, uvarint spam, uvarint ham, float32 weight }
 //	crc      uint32   CRC-32C of everything before it
+//
+// Version 1 (mailwarden before the regression weights) has no lr field and
+// no weights; it is read as a store whose weights are all zero and lr 0, so
+// it scores as before (Fisher method alone) until training moves it over
+// (logistic.go). Counts over maxCount are halved on the way in.
 const (
-	storeMagic   = "MWTOKENS"
-	storeVersion = 1
-	headerSize   = 8 + 4*4
-	minRecord    = 8 + 1 + 1 // hash and two one-byte counts
+	storeMagic    = "MWTOKENS"
+	storeVersion  = 2
+	headerSizeV1  = 8 + 4*4
+	headerSize    = headerSizeV1 + 4
+	minRecordV1   = 8 + 1 + 1 // hash and two one-byte counts
+	minRecord     = minRecordV1 + 4
+	storeVersion1 = 1
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -92,22 +102,42 @@ func (m *Model) load(data []byte) error {
 		}
 		return corrupt("bad magic")
 	}
-	if len(data) < headerSize+4 {
+	if len(data) < headerSizeV1+4 {
 		return corrupt("truncated")
 	}
 	version := binary.LittleEndian.Uint32(data[8:])
-	if version != storeVersion {
-		return corrupt(fmt.Sprintf("unsupported version %d, this mailwarden reads version %d", version, storeVersion))
+	hsize, rsize := headerSize, minRecord
+	switch version {
+	case storeVersion:
+	case storeVersion1:
+		hsize, rsize = headerSizeV1, minRecordV1
+	default:
+		return corrupt(fmt.Sprintf("unsupported version %d, this mailwarden reads versions %d and %d", version, storeVersion1, storeVersion))
+	}
+	if len(data) < hsize+4 {
+		return corrupt("truncated")
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	spam := binary.LittleEndian.Uint32(data[12:])
 	ham := binary.LittleEndian.Uint32(data[16:])
 	n := binary.LittleEndian.Uint32(data[20:])
+	var lr uint32
+	if version == storeVersion {
+		lr = min(binary.LittleEndian.Uint32(data[24:]), spam+ham)
+	}
+	// A version 1 store may count more than the 16-bit entries hold: halve
+	// (rounding up) as often as a daemon would have.
+	shift := 0
+	for max(spam, ham)>>shift > maxCount {
+		shift++
+	}
+	fit := func(v uint64) uint64 { return (v + 1<<shift - 1) >> shift }
+	spam, ham, lr = uint32(fit(uint64(spam))), uint32(fit(uint64(ham))), uint32(fit(uint64(lr)))
 	// Parse first, so a truncated file says "truncated" rather than
 	// "checksum mismatch".
-	recs := body[headerSize:]
-	if uint64(n)*minRecord > uint64(len(recs)) {
-		return corrupt(fmt.Sprintf("truncated: %d tokens announced, room for at most %d", n, len(recs)/minRecord))
+	recs := body[hsize:]
+	if uint64(n)*uint64(rsize) > uint64(len(recs)) {
+		return corrupt(fmt.Sprintf("truncated: %d tokens announced, room for at most %d", n, len(recs)/rsize))
 	}
 	tokens := newTokenTable(int(n))
 	p := recs
@@ -127,7 +157,19 @@ func (m *Model) load(data []byte) error {
 			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
 		}
 		p = p[k2:]
-		tokens.set(h, counts{clamp32(s), clamp32(hm)})
+		var w float32
+		if version == storeVersion {
+			if len(p) < 4 {
+				return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
+			}
+			w = math.Float32frombits(binary.LittleEndian.Uint32(p))
+			p = p[4:]
+			if math.IsNaN(float64(w)) || math.IsInf(float64(w), 0) {
+				return corrupt(fmt.Sprintf("token %d of %d has weight %v", i, n, w))
+			}
+		}
+		// A token is never counted in more messages than its class has.
+		tokens.set(h, entry{spam: uint16(min(fit(s), uint64(spam))), ham: uint16(min(fit(hm), uint64(ham))), w: w})
 	}
 	if len(p) != 0 {
 		return corrupt("trailing bytes after the last token")
@@ -136,16 +178,9 @@ func (m *Model) load(data []byte) error {
 		return corrupt("checksum mismatch")
 	}
 	m.mu.Lock()
-	m.tokens, m.spamMsgs, m.hamMsgs = tokens, spam, ham
+	m.tokens, m.spamMsgs, m.hamMsgs, m.lrMsgs = tokens, spam, ham, lr
 	m.mu.Unlock()
 	return nil
-}
-
-func clamp32(v uint64) uint32 {
-	if v > uint64(^uint32(0)) {
-		return ^uint32(0)
-	}
-	return uint32(v)
 }
 
 // Save writes the model to its store file atomically: a temporary file in
@@ -209,18 +244,20 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	binary.LittleEndian.PutUint32(hdr[12:], m.spamMsgs)
 	binary.LittleEndian.PutUint32(hdr[16:], m.hamMsgs)
 	binary.LittleEndian.PutUint32(hdr[20:], uint32(m.tokens.len()))
+	binary.LittleEndian.PutUint32(hdr[24:], m.lrMsgs)
 	if _, err := cw.Write(hdr[:]); err != nil {
 		return cw.n, err
 	}
 	buf := make([]byte, 0, 64)
 	var werr error
-	m.tokens.each(func(h uint64, c counts) {
+	m.tokens.each(func(h uint64, e entry) {
 		if werr != nil {
 			return
 		}
 		buf = binary.LittleEndian.AppendUint64(buf[:0], h)
-		buf = binary.AppendUvarint(buf, uint64(c.spam))
-		buf = binary.AppendUvarint(buf, uint64(c.ham))
+		buf = binary.AppendUvarint(buf, uint64(e.spam))
+		buf = binary.AppendUvarint(buf, uint64(e.ham))
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(e.w))
 		_, werr = cw.Write(buf)
 	})
 	if werr != nil {

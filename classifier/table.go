@@ -1,17 +1,34 @@
 package classifier
 
-// tokenTable maps token hashes to training counts: open addressing with
-// linear probing in one flat slice of 16-byte slots (load at most 3/4),
+// tokenTable maps token hashes to what the model knows of them (training
+// counts and the logistic-regression weight): open addressing with linear
+// probing in one flat slice of 16-byte slots (load at most 3/4),
 // backward-shift deletion. A lookup is one cache line in the common case;
 // Go's map took about 1.6 times as long on a million tokens, and lookups are
 // the largest single cost of Classify.
 type tokenTable struct {
-	slots []tslot
+	slots []wslot
 	n     int
 }
 
-type tslot struct {
+// entry is one token's state. 16-bit counts leave room for the 32-bit
+// weight in the same 16-byte slot as the old pair of 32-bit counts: the
+// model halves all counts before a class passes maxCount messages
+// (Model.halve), so a count never needs more.
+type entry struct {
+	spam, ham uint16  // messages of each class the token was trained in
+	w         float32 // logistic-regression weight (logistic.go)
+}
+
+type wslot struct {
 	key uint64 // the token hash; 0 marks an empty slot
+	e   entry
+}
+
+// tslot is the tokenizer's de-duplication slot (tokenize.go): a hash and
+// an index kept in c.spam.
+type tslot struct {
+	key uint64
 	c   counts
 }
 
@@ -31,26 +48,16 @@ func newTokenTable(n int) tokenTable {
 	for size/4*3 < n {
 		size <<= 1
 	}
-	return tokenTable{slots: make([]tslot, size)}
+	return tokenTable{slots: make([]wslot, size)}
 }
 
 func (t *tokenTable) len() int { return t.n }
 
-func (t *tokenTable) get(k uint64) (counts, bool) {
-	if t.n == 0 {
-		return counts{}, false
+func (t *tokenTable) get(k uint64) (entry, bool) {
+	if e := t.find(k); e != nil {
+		return *e, true
 	}
-	k = fixKey(k)
-	m := uint64(len(t.slots) - 1)
-	for i := k & m; ; i = (i + 1) & m {
-		s := &t.slots[i]
-		if s.key == k {
-			return s.c, true
-		}
-		if s.key == 0 {
-			return counts{}, false
-		}
-	}
+	return entry{}, false
 }
 
 // touch loads the slot each key hashes to and returns a value that
@@ -70,26 +77,46 @@ func (t *tokenTable) touch(ks []uint64) uint64 {
 	return x
 }
 
-// set stores c for k, inserting k if needed.
-func (t *tokenTable) set(k uint64, c counts) {
-	k = fixKey(k)
-	if (t.n+1)*4 > len(t.slots)*3 {
-		t.grow()
-	}
+// probe returns the slot that holds k (already fixKey'd), or the empty
+// slot where it would go.
+func (t *tokenTable) probe(k uint64) *wslot {
 	m := uint64(len(t.slots) - 1)
 	for i := k & m; ; i = (i + 1) & m {
-		s := &t.slots[i]
-		if s.key == k {
-			s.c = c
-			return
-		}
-		if s.key == 0 {
-			s.key, s.c = k, c
-			t.n++
-			return
+		if s := &t.slots[i]; s.key == k || s.key == 0 {
+			return s
 		}
 	}
 }
+
+// find returns the entry of k, or nil. The pointer is valid until the next
+// insertion or deletion.
+func (t *tokenTable) find(k uint64) *entry {
+	if t.n == 0 {
+		return nil
+	}
+	if s := t.probe(fixKey(k)); s.key != 0 {
+		return &s.e
+	}
+	return nil
+}
+
+// ref returns the entry of k, inserting an empty one if needed. The
+// pointer is valid until the next insertion or deletion.
+func (t *tokenTable) ref(k uint64) *entry {
+	if (t.n+1)*4 > len(t.slots)*3 {
+		t.grow()
+	}
+	k = fixKey(k)
+	s := t.probe(k)
+	if s.key == 0 {
+		s.key = k
+		t.n++
+	}
+	return &s.e
+}
+
+// set stores e for k, inserting k if needed.
+func (t *tokenTable) set(k uint64, e entry) { *t.ref(k) = e }
 
 // del removes k if present. Later entries of the probe run shift back into
 // the hole, so no tombstones are needed.
@@ -123,7 +150,7 @@ func (t *tokenTable) del(k uint64) {
 			i = j
 		}
 	}
-	t.slots[i] = tslot{}
+	t.slots[i] = wslot{}
 	t.n--
 }
 
@@ -133,19 +160,29 @@ func (t *tokenTable) grow() {
 	if size < 1024 {
 		size = 1024
 	}
-	t.slots, t.n = make([]tslot, size), 0
+	t.slots, t.n = make([]wslot, size), 0
 	for _, s := range old {
 		if s.key != 0 {
-			t.set(s.key, s.c)
+			t.set(s.key, s.e)
 		}
 	}
 }
 
 // each calls fn for every entry, in table order.
-func (t *tokenTable) each(fn func(k uint64, c counts)) {
+func (t *tokenTable) each(fn func(k uint64, e entry)) {
 	for _, s := range t.slots {
 		if s.key != 0 {
-			fn(s.key, s.c)
+			fn(s.key, s.e)
+		}
+	}
+}
+
+// eachRef calls fn with a pointer to every entry, in table order; fn may
+// change the entry but not insert or delete.
+func (t *tokenTable) eachRef(fn func(k uint64, e *entry)) {
+	for i := range t.slots {
+		if t.slots[i].key != 0 {
+			fn(t.slots[i].key, &t.slots[i].e)
 		}
 	}
 }

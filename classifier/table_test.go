@@ -11,7 +11,7 @@ import (
 func TestTokenTableAgainstMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 9))
 	var tab tokenTable
-	ref := map[uint64]counts{}
+	ref := map[uint64]entry{}
 	key := func() uint64 {
 		// 5,000 distinct keys whose low bits often repeat: probe runs,
 		// collisions and wrap-around, without turning every run into the
@@ -27,7 +27,7 @@ func TestTokenTableAgainstMap(t *testing.T) {
 		k := key()
 		switch r.IntN(3) {
 		case 0, 1:
-			c := counts{uint32(r.IntN(100)), uint32(r.IntN(100))}
+			c := entry{uint16(r.IntN(100)), uint16(r.IntN(100)), float32(r.NormFloat64())}
 			tab.set(k, c)
 			ref[fixKey(k)] = c
 		case 2:
@@ -44,7 +44,7 @@ func TestTokenTableAgainstMap(t *testing.T) {
 				}
 			}
 			n := 0
-			tab.each(func(k uint64, c counts) {
+			tab.each(func(k uint64, c entry) {
 				n++
 				if ref[k] != c {
 					t.Fatalf("step %d: each gave %x=%v, map has %v", step, k, c, ref[k])
@@ -56,8 +56,8 @@ func TestTokenTableAgainstMap(t *testing.T) {
 		}
 	}
 	// Key 0 is a valid token hash.
-	tab.set(0, counts{1, 2})
-	if c, ok := tab.get(0); !ok || c != (counts{1, 2}) {
+	tab.set(0, entry{1, 2, 0.5})
+	if c, ok := tab.get(0); !ok || c != (entry{1, 2, 0.5}) {
 		t.Errorf("key 0: %v %v", c, ok)
 	}
 	tab.del(0)
