@@ -186,12 +186,25 @@ func (c *Client) Events(ctx context.Context, fn func(Event) bool) error {
 	return fmt.Errorf("event stream ended: %w", ErrNotRunning)
 }
 
+// ProfileOptions choose how Profile asks for a profile.
+type ProfileOptions struct {
+	GC   bool // run a collection first
+	Text bool // pprof's text form (debug=1) instead of its binary format
+}
+
 // Profile writes the daemon's runtime profile name (heap, allocs,
-// goroutine, ...) to w in pprof's format; gc runs a collection first.
-func (c *Client) Profile(ctx context.Context, name string, gc bool, w io.Writer) error {
+// goroutine, ...) to w.
+func (c *Client) Profile(ctx context.Context, name string, o ProfileOptions, w io.Writer) error {
+	q := url.Values{}
+	if o.GC {
+		q.Set("gc", "1")
+	}
+	if o.Text {
+		q.Set("debug", "1")
+	}
 	p := "/v0/debug/pprof/" + url.PathEscape(name)
-	if gc {
-		p += "?gc=1"
+	if len(q) > 0 {
+		p += "?" + q.Encode()
 	}
 	resp, err := c.get(ctx, p)
 	if err != nil {

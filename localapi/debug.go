@@ -11,7 +11,8 @@ import (
 // allocs, goroutine, ...) in pprof's format, for `go tool pprof`. The API
 // is reachable only by the daemon's owner, like tailscale's LocalAPI
 // pprof. With ?gc=1 a collection runs first, so a heap profile shows what
-// is live rather than what the last cycle left.
+// is live rather than what the last cycle left; ?debug=1 gives pprof's
+// text form instead (for heap: with the runtime's MemStats at the end).
 func (s *Server) debugProfile(w http.ResponseWriter, r *http.Request) {
 	p := pprof.Lookup(r.PathValue("name"))
 	if p == nil {
@@ -21,8 +22,14 @@ func (s *Server) debugProfile(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("gc") == "1" {
 		runtime.GC()
 	}
-	w.Header().Set("Content-Type", "application/octet-stream")
-	if err := p.WriteTo(w, 0); err != nil {
+	dbg := 0
+	if r.URL.Query().Get("debug") == "1" {
+		dbg = 1
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "application/octet-stream")
+	}
+	if err := p.WriteTo(w, dbg); err != nil {
 		s.log.Warn("write profile", "profile", p.Name(), "err", err)
 	}
 }

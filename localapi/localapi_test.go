@@ -179,15 +179,19 @@ func TestClientSaysDaemonNotRunning(t *testing.T) {
 func TestProfile(t *testing.T) {
 	c := NewClient(serve(t, &fakeBackend{}))
 	var buf bytes.Buffer
-	if err := c.Profile(context.Background(), "heap", true, &buf); err != nil {
+	if err := c.Profile(context.Background(), "heap", ProfileOptions{GC: true}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	// pprof's format is gzip-compressed protobuf.
 	if b := buf.Bytes(); len(b) < 100 || b[0] != 0x1f || b[1] != 0x8b {
 		t.Fatalf("heap profile: %d bytes, starts % x", len(b), b[:min(len(b), 4)])
 	}
+	buf.Reset()
+	if err := c.Profile(context.Background(), "heap", ProfileOptions{Text: true}, &buf); err != nil || !strings.Contains(buf.String(), "# HeapInuse = ") {
+		t.Fatalf("heap profile as text (%v): %.200q", err, buf.String())
+	}
 	var ae *APIError
-	if err := c.Profile(context.Background(), "nosuch", false, io.Discard); !errors.As(err, &ae) || ae.Status != 404 {
+	if err := c.Profile(context.Background(), "nosuch", ProfileOptions{}, io.Discard); !errors.As(err, &ae) || ae.Status != 404 {
 		t.Fatalf("unknown profile: %v", err)
 	}
 }

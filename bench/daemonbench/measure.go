@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mailwarden/mailwarden/internal/dovecot"
+	"github.com/mailwarden/mailwarden/localapi"
 )
 
 // result is what was measured of one program.
@@ -234,10 +235,10 @@ func measureMailwarden(ctx context.Context, o options, sp *split) (*result, erro
 	}
 	// The heap as the window ends (after the window: the request itself
 	// allocates), for `go tool pprof` on a kept scratch directory.
-	if err := saveHeapProfile(ctx, d, filepath.Join(work, "mailwarden-heap.pprof")); err != nil {
+	if err := saveHeapProfile(ctx, d, work); err != nil {
 		r.notes = append(r.notes, "no heap profile: "+err.Error())
 	} else if o.keep {
-		r.notes = append(r.notes, "heap profile at the window's end: "+filepath.Join(work, "mailwarden-heap.pprof"))
+		r.notes = append(r.notes, "heap profile at the window's end: "+filepath.Join(work, "mailwarden-heap.{pprof,txt}")+" (the .txt ends with the runtime's MemStats)")
 	}
 	r.notes = append(r.notes, "the benchmark stays subscribed to the event stream through the window, as the tray would")
 	d.Stop()
@@ -435,17 +436,26 @@ func dirSize(dir string) int64 {
 	return n
 }
 
-// saveHeapProfile writes the daemon's heap profile (local API) to path.
-func saveHeapProfile(ctx context.Context, d *daemon, path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+// saveHeapProfile writes the daemon's heap profile (local API) into dir,
+// as mailwarden-heap.pprof and in text form as mailwarden-heap.txt.
+func saveHeapProfile(ctx context.Context, d *daemon, dir string) error {
+	for _, p := range []struct {
+		file string
+		o    localapi.ProfileOptions
+	}{{"mailwarden-heap.pprof", localapi.ProfileOptions{}}, {"mailwarden-heap.txt", localapi.ProfileOptions{Text: true}}} {
+		f, err := os.Create(filepath.Join(dir, p.file))
+		if err != nil {
+			return err
+		}
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err = d.client.Profile(pctx, "heap", p.o, f)
+		cancel()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("heap profile: %w", err)
+		}
 	}
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := d.client.Profile(pctx, "heap", false, f); err != nil {
-		f.Close()
-		return fmt.Errorf("heap profile: %w", err)
-	}
-	return f.Close()
+	return nil
 }

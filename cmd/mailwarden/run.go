@@ -47,6 +47,9 @@ func cmdRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A fixed garbage headroom over the live heap instead of GOGC's
+	// doubling: the token table is most of the heap (see LimitMemory).
+	defer daemon.LimitMemory(daemon.MemoryHeadroom)()
 	log.Info("mailwarden running", "accounts", len(cfg.Accounts), "dry_run", *dryRun || cfg.DryRun, "store", *storeDir)
 	return d.Run(ctx)
 }
