@@ -55,15 +55,15 @@ type candidate struct {
 // reasonTop keeps the MaxReasons candidates of largest |ev|, largest
 // first (ties in message order), by insertion into a short list.
 type reasonTop struct {
-	c [MaxReasons]candidate
-	n int
+	c     [MaxReasons]candidate
+	n     int
+	floor float64 // |ev| a candidate must pass once the list is full
 }
 
+// add inserts c; the caller has checked that |c.ev| > t.floor (most
+// tokens do not, and the check inline saves a call for each).
 func (t *reasonTop) add(c candidate) {
 	a := math.Abs(c.ev)
-	if t.n == MaxReasons && a <= math.Abs(t.c[MaxReasons-1].ev) {
-		return
-	}
 	i := t.n
 	if i < MaxReasons {
 		t.n++
@@ -75,6 +75,9 @@ func (t *reasonTop) add(c candidate) {
 		i--
 	}
 	t.c[i] = c
+	if t.n == MaxReasons {
+		t.floor = math.Abs(t.c[MaxReasons-1].ev)
+	}
 }
 
 // evidence computes z, the log-odds of spam for the message with token
@@ -104,7 +107,9 @@ func (m *Model) evidence(hs []uint64, buf *clueBuf, top *reasonTop) (z float64, 
 			if share < 1 && sig {
 				ev += (1 - share) * logit(f)
 			}
-			top.add(candidate{idx: int32(i), ev: ev, e: e})
+			if math.Abs(ev) > top.floor || top.n < MaxReasons {
+				top.add(candidate{idx: int32(i), ev: ev, e: e})
+			}
 		}
 	}
 	buf.clues = clues // keep the grown buffer
