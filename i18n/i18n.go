@@ -48,3 +48,17 @@ func (l Lang) T(key string, args ...any) string {
 	}
 	return s
 }
+
+// Has reports whether key has a text.
+func Has(key string) bool {
+	_, ok := texts[key]
+	return ok
+}
+
+// add merges a file's texts into the table (texts are grouped by topic in
+// several files).
+func add(m map[string]map[Lang]string) {
+	for k, v := range m {
+		texts[k] = v
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/mailwarden/mailwarden/localapi"
 	"golang.org/x/term"
@@ -15,7 +14,7 @@ import (
 
 func cmdAccount(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError{"usage: mailwarden account add|list|remove ..."}
+		return usageError{lang.T("usage account")}
 	}
 	switch args[0] {
 	case "add":
@@ -25,7 +24,7 @@ func cmdAccount(ctx context.Context, args []string) error {
 	case "remove":
 		return accountRemove(ctx, args[1:])
 	}
-	return usageError{fmt.Sprintf("unknown account command %q: use add, list or remove", args[0])}
+	return usageError{lang.T("unknown account", args[0])}
 }
 
 func accountAdd(ctx context.Context, args []string) error {
@@ -50,7 +49,7 @@ func accountAdd(ctx context.Context, args []string) error {
 		fmt.Print(lang.T("prompt address"))
 		line, err := in.ReadString('\n')
 		if err != nil && line == "" {
-			return usageError{"no address given: pass --address"}
+			return usageError{lang.T("no address")}
 		}
 		req.Address = strings.TrimSpace(line)
 	}
@@ -84,17 +83,17 @@ func readPassword(in *bufio.Reader, fromStdin bool) (string, error) {
 		b, err := term.ReadPassword(int(os.Stdin.Fd()))
 		fmt.Println()
 		if err != nil {
-			return "", fmt.Errorf("read password: %w", err)
+			return "", fmt.Errorf("%s: %w", lang.T("read password"), err)
 		}
 		return string(b), nil
 	}
 	line, err := in.ReadString('\n')
 	if err != nil && err != io.EOF {
-		return "", fmt.Errorf("read password: %w", err)
+		return "", fmt.Errorf("%s: %w", lang.T("read password"), err)
 	}
 	pw := strings.TrimRight(line, "\r\n")
 	if pw == "" {
-		return "", usageError{"no password on standard input"}
+		return "", usageError{lang.T("no password")}
 	}
 	return pw, nil
 }
@@ -112,12 +111,12 @@ func accountList(ctx context.Context, args []string) error {
 	if *cf.json {
 		return printJSON(accts)
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSERVER\tTLS\tUSER\tPASSWORD")
+	var tw table
+	tw.header(lang.T("account header"))
 	for _, a := range accts {
-		fmt.Fprintf(tw, "%s\t%s:%d\t%s\t%s\t%s\n", a.Name, a.Host, a.Port, a.TLS, a.Username, a.PasswordSource)
+		tw.row(a.Name, fmt.Sprintf("%s:%d", a.Host, a.Port), a.TLS, a.Username, a.PasswordSource)
 	}
-	return tw.Flush()
+	return tw.write(os.Stdout)
 }
 
 func accountRemove(ctx context.Context, args []string) error {
@@ -127,7 +126,7 @@ func accountRemove(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"usage: mailwarden account remove NAME (see `mailwarden account list`)"}
+		return usageError{lang.T("usage remove")}
 	}
 	if err := cf.client().RemoveAccount(ctx, fs.Arg(0)); err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 // which writes the config file (keeping its comments) and reloads it.
 func cmdAllow(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError{"usage: mailwarden allow list|add|remove [--account NAME] [DOMAIN|ADDRESS...]"}
+		return usageError{lang.T("usage allow")}
 	}
 	sub := args[0]
 	fs := newFlags("allow " + sub)
@@ -27,12 +27,12 @@ func cmdAllow(ctx context.Context, args []string) error {
 	switch sub {
 	case "list":
 		if fs.NArg() != 0 {
-			return usageError{"usage: mailwarden allow list [--account NAME]"}
+			return usageError{lang.T("usage allow list")}
 		}
 		l, err = c.AllowList(ctx, *account)
 	case "add", "remove":
 		if fs.NArg() == 0 {
-			return usageError{fmt.Sprintf("usage: mailwarden allow %s [--account NAME] DOMAIN|ADDRESS... (like example.jp or sato@example.jp)", sub)}
+			return usageError{lang.T("usage allow edit", sub)}
 		}
 		req := localapi.AllowEdit{Account: *account}
 		if sub == "add" {
@@ -42,7 +42,7 @@ func cmdAllow(ctx context.Context, args []string) error {
 		}
 		l, err = c.EditAllowList(ctx, req)
 	default:
-		return usageError{fmt.Sprintf("unknown allow command %q: use list, add or remove", sub)}
+		return usageError{lang.T("unknown allow", sub)}
 	}
 	if err != nil {
 		return err

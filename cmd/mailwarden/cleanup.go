@@ -42,16 +42,16 @@ func cmdCleanup(ctx context.Context, args []string) error {
 	if folder == "" && fs.NArg() > 0 {
 		folder = fs.Arg(0)
 	} else if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected %q: cleanup takes one folder, junk or trash", fs.Arg(0))}
+		return usageError{lang.T("cleanup one", fs.Arg(0))}
 	}
 	if folder != "junk" && folder != "trash" {
-		return usageError{"say what to clean up: mailwarden cleanup junk|trash [--older-than DAYS] [--account NAME] [--yes]"}
+		return usageError{lang.T("cleanup what")}
 	}
 	if *older < 0 {
-		return usageError{"--older-than must be a number of days, 1 or more"}
+		return usageError{lang.T("cleanup days")}
 	}
 	if *cf.json && !*yes && !*dry {
-		return usageError{"--json does not ask: add --yes (delete) or --dry-run (count only)"}
+		return usageError{lang.T("cleanup json")}
 	}
 	o := cleanupOptions{req: localapi.CleanupRequest{Account: *account, Folder: folder, OlderThanDays: *older}, yes: *yes, dryRun: *dry, json: *cf.json}
 	return runCleanup(ctx, cf.client(), o, os.Stdin, os.Stdout, quota.Lang(lang))
@@ -131,7 +131,7 @@ func runCleanup(ctx context.Context, c *localapi.Client, o cleanupOptions, in io
 			}
 			if r.Left > 0 {
 				failed = true
-				fmt.Fprintf(w, "  %s: %d messages could not be deleted and are still there\n", r.Account, r.Left)
+				fmt.Fprintln(w, lang.T("cleanup left", r.Account, r.Left))
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"time"
 
@@ -52,11 +51,11 @@ func ago(t time.Time) string {
 	d := time.Since(t).Round(time.Second)
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds ago", int(d.Seconds()))
+		return lang.T("seconds ago", int(d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+		return lang.T("minutes ago", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d.Hours()))
+		return lang.T("hours ago", int(d.Hours()))
 	}
 	return t.Local().Format("2006-01-02 15:04")
 }

@@ -25,7 +25,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 			if err == flag.ErrHelp {
 				// Asked for: the flags on stdout, and success.
 				fs.SetOutput(os.Stdout)
-				fmt.Printf("usage of %s:\n", fs.Name())
+				fmt.Println(lang.T("flags usage", fs.Name()))
 				fs.PrintDefaults()
 				return exitCode{exitOK, ""}
 			}
@@ -56,7 +56,7 @@ func storeFlag(fs *flag.FlagSet) *string {
 
 func needStore(dir string) error {
 	if dir == "" {
-		return usageError{fmt.Sprint("no data directory: pass --store DIR")}
+		return usageError{lang.T("no store")}
 	}
 	return nil
 }

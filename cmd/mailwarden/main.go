@@ -72,11 +72,11 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: mailwarden COMMAND [flags]\n\ncommands:")
+	fmt.Fprintln(w, lang.T("usage header"))
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-9s %s\n            %s\n", c.name, c.args, c.help)
 	}
-	fmt.Fprintln(w, "\nRun `mailwarden COMMAND -h` for a command's flags.")
+	fmt.Fprintln(w, lang.T("usage footer"))
 }
 
 func main() {
@@ -122,7 +122,7 @@ func main() {
 		}
 		os.Exit(exitError)
 	}
-	fmt.Fprintf(os.Stderr, "mailwarden: unknown command %q\n\n", name)
+	fmt.Fprintf(os.Stderr, "mailwarden: %s\n\n", lang.T("unknown command", name))
 	usage(os.Stderr)
 	os.Exit(exitUsage)
 }
@@ -131,7 +131,7 @@ func main() {
 func newLogger(format, level string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, usageError{fmt.Sprintf("--log-level %q: use debug, info, warn or error", level)}
+		return nil, usageError{lang.T("bad log level", level)}
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	if os.Getenv("JOURNAL_STREAM") != "" && format == "text" {
@@ -150,5 +150,5 @@ func newLogger(format, level string) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
 	}
-	return nil, usageError{fmt.Sprintf("--log-format %q: use text or json", format)}
+	return nil, usageError{lang.T("bad log format", format)}
 }

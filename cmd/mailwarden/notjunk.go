@@ -21,7 +21,7 @@ func cmdNotJunk(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usageError{"usage: mailwarden notjunk [--account NAME] SEQ|MESSAGE-ID... (SEQ as `mailwarden log` shows it)"}
+		return usageError{lang.T("usage notjunk")}
 	}
 	c := cf.client()
 	var done []store.Action

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/quota"
@@ -44,7 +43,7 @@ func cmdQuota(ctx context.Context, args []string) error {
 // printQuota writes the reports for people.
 func printQuota(w io.Writer, l quota.Lang, reps []localapi.QuotaReport) {
 	if len(reps) == 0 {
-		fmt.Fprintln(w, "no accounts")
+		fmt.Fprintln(w, lang.T("no accounts"))
 	}
 	for i, r := range reps {
 		if i > 0 {
@@ -58,7 +57,7 @@ func printQuota(w io.Writer, l quota.Lang, reps []localapi.QuotaReport) {
 		args := quota.Args{Account: r.Account, Usage: u, Level: r.Level, FullIn: r.FullIn, HasFullIn: r.FullIn > 0}
 		fmt.Fprintln(w, quota.Text(l, quota.MsgReportUsage, args))
 		if r.MessageLimit > 0 {
-			fmt.Fprintf(w, "  MESSAGE %d / %d\n", r.Messages, r.MessageLimit)
+			fmt.Fprintln(w, lang.T("message count", r.Messages, r.MessageLimit))
 		}
 		if r.Estimated {
 			fmt.Fprintln(w, "  "+quota.Text(l, quota.MsgEstimated, args))
@@ -76,13 +75,13 @@ func printQuota(w io.Writer, l quota.Lang, reps []localapi.QuotaReport) {
 			shown := r.Folders[:min(len(r.Folders), 8)]
 			width := 0
 			for _, f := range shown {
-				width = max(width, len([]rune(f.Name)))
+				width = max(width, dispWidth(f.Name))
 			}
 			for i, f := range shown {
 				if f.Messages == 0 && i > 0 {
 					break
 				}
-				fmt.Fprintf(w, "    %s%s  %10s  %6d\n", f.Name, strings.Repeat(" ", width-len([]rune(f.Name))), quota.FormatSize(f.Size), f.Messages)
+				fmt.Fprintf(w, "    %s%s  %10s  %6d\n", f.Name, strings.Repeat(" ", width-dispWidth(f.Name)), quota.FormatSize(f.Size), f.Messages)
 			}
 		}
 		bad := false
@@ -91,7 +90,7 @@ func printQuota(w io.Writer, l quota.Lang, reps []localapi.QuotaReport) {
 				return
 			}
 			fmt.Fprintln(w, "  "+quota.Text(l, key, args))
-			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			tw := table{indent: "    "}
 			for _, m := range ms {
 				date := m.Date.Local().Format("2006-01-02")
 				if m.DateFromInternal {
@@ -108,9 +107,9 @@ func printQuota(w io.Writer, l quota.Lang, reps []localapi.QuotaReport) {
 				if dateFirst {
 					first, second = second, first
 				}
-				fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\n", first, second, m.Folder, clip(who, 60))
+				tw.row(first, second, m.Folder, clip(who, 60))
 			}
-			tw.Flush()
+			tw.write(w)
 		}
 		list(quota.MsgReportBiggest, r.Biggest, false)
 		list(quota.MsgReportOldest, r.Oldest, true)

@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/localapi"
 )
 
@@ -37,8 +38,8 @@ func cmdStatus(ctx context.Context, args []string) error {
 		for _, w := range st.Warnings {
 			fmt.Println(lang.T("warning", w))
 		}
-		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, lang.T("status header"))
+		var tw table
+		tw.header(lang.T("status header"))
 		for _, a := range st.Accounts {
 			note := []string{lang.T(string(a.State))}
 			if a.DryRun {
@@ -50,9 +51,11 @@ func cmdStatus(ctx context.Context, args []string) error {
 			if !a.NextRetry.IsZero() {
 				note = append(note, lang.T("retry at", a.NextRetry.Local().Format("15:04:05")))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", a.Name, a.State, ago(a.Since), a.Judged, a.Moved, strings.Join(note, "; "))
+			tw.row(a.Name, string(a.State), ago(a.Since), strconv.Itoa(a.Judged), strconv.Itoa(a.Moved), strings.Join(note, "; "))
 		}
-		tw.Flush()
+		if err := tw.write(os.Stdout); err != nil {
+			return err
+		}
 	}
 	for _, a := range st.Accounts {
 		if failing[a.State] {
@@ -76,20 +79,22 @@ func cmdLog(ctx context.Context, args []string) error {
 	if *cf.json {
 		return printJSON(acts)
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEQ\tWHEN\tACCOUNT\tACTION\tSCORE\tFROM\tSUBJECT")
+	var tw table
+	tw.header(lang.T("log header"))
 	for _, a := range acts {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.3f\t%s\t%s\n", a.Seq, a.Time.Local().Format("01-02 15:04:05"), a.Account, a.Action, a.Score, clip(a.From, 30), clip(a.Subject, 50))
+		tw.row(strconv.FormatUint(a.Seq, 10), a.Time.Local().Format("01-02 15:04:05"), a.Account, actionText(a.Action),
+			strconv.FormatFloat(a.Score, 'f', 3, 64), clip(a.From, 30), clip(a.Subject, 50))
 	}
-	return tw.Flush()
+	return tw.write(os.Stdout)
 }
 
-func clip(s string, n int) string {
-	r := []rune(strings.Join(strings.Fields(s), " "))
-	if len(r) > n {
-		return string(r[:n-1]) + "…"
+// actionText names an action of the log in the user's language; one
+// without a text shows by its name.
+func actionText(action string) string {
+	if key := "action " + action; i18n.Has(key) {
+		return lang.T(key)
 	}
-	return string(r)
+	return action
 }
 
 // simple runs a client command without output of its own; done is the
