@@ -267,33 +267,42 @@ func mostlyIsolatedHigh(b []byte) bool {
 }
 
 // detectJapanese picks the best decoding of 8-bit text among UTF-8, CP932
-// and EUC-JP by the badness of each result. preferred (if non-empty) wins
-// ties. It returns the text and the canonical name chosen.
+// and EUC-JP by the badness of each result: the least bad wins, an earlier
+// candidate (in that order) wins a tie, and preferred (if non-empty) has one
+// point taken off, so it wins ties. It returns the text and the canonical
+// name chosen.
 func detectJapanese(b []byte, preferred string) (string, string) {
-	type cand struct {
-		name string
-		text string
-		bad  int
-	}
-	var best cand
-	first := true
-	try := func(name string, text string) {
-		c := cand{name, text, badness(text)}
-		if name == preferred {
-			c.bad-- // the label breaks ties
-		}
-		if first || c.bad < best.bad {
-			best, first = c, false
-		}
-	}
 	if utf8.Valid(b) {
 		// Valid UTF-8 with high bytes is almost never anything else.
 		return string(b), csUTF8
 	}
-	try(csUTF8, strings.ToValidUTF8(string(b), "\uFFFD"))
-	try(csCP932, decodeCP932(b))
-	try(csEUCJP, decodeWith(japanese.EUCJP, b))
-	return best.text, best.name
+	bonus := func(name string) int {
+		if name == preferred {
+			return 1
+		}
+		return 0
+	}
+	// CP932 first: when it decodes cleanly (most Japanese mail), the other
+	// two cannot beat it and are not decoded at all. Invalid UTF-8 has at
+	// least one U+FFFD, 10 points; EUC-JP can do no better than 0.
+	cp := decodeCP932(b)
+	cpBad := badness(cp) - bonus(csCP932)
+	utfMin := 10 - bonus(csUTF8)
+	eucMin := 0 - bonus(csEUCJP)
+	if cpBad < utfMin && cpBad <= eucMin {
+		return cp, csCP932
+	}
+	best, bestName := strings.ToValidUTF8(string(b), "\uFFFD"), csUTF8
+	bestBad := badness(best) - bonus(csUTF8)
+	if cpBad < bestBad {
+		best, bestName, bestBad = cp, csCP932, cpBad
+	}
+	if eucMin < bestBad {
+		if euc := decodeWith(japanese.EUCJP, b); badness(euc)-bonus(csEUCJP) < bestBad {
+			best, bestName = euc, csEUCJP
+		}
+	}
+	return best, bestName
 }
 
 // decodeCharset converts body or header bytes labelled with a MIME charset to

@@ -3,6 +3,8 @@ package classifier
 import (
 	"bytes"
 	"strings"
+	"sync"
+	"unsafe"
 )
 
 // Bounds on the work done for one message. Anything past them is not looked
@@ -50,6 +52,38 @@ type parsed struct {
 	// defects), joined in one buffer: feature i is feat[featEnd[i-1]:featEnd[i]].
 	feat    []byte
 	featEnd []int32
+
+	// Buffers kept for the next message once the tokenizer is done with
+	// this one (release): the text, the walk's stack and the header fields.
+	text   []byte
+	stack  []entity
+	fields []field
+}
+
+// parsers are reused (see release): a message then costs a few
+// allocations instead of one for every buffer that grows.
+var parsers = sync.Pool{New: func() any { return new(parsed) }}
+
+// release returns p to the pool. Only for a message whose Text and fields
+// are no longer used: Body is a view of p's text buffer. Extract never
+// releases, so the Text it returns owns its memory.
+func (p *parsed) release() {
+	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields {
+		return // an outsized message: let its buffers go
+	}
+	// Drop references into the message so the pool does not keep it alive.
+	clear(p.stack[:cap(p.stack)])
+	clear(p.fields[:cap(p.fields)])
+	clear(p.Notes)
+	*p = parsed{
+		Text:    Text{Notes: p.Notes[:0]},
+		feat:    p.feat[:0],
+		featEnd: p.featEnd[:0],
+		text:    p.text[:0],
+		stack:   p.stack[:0],
+		fields:  p.fields[:0],
+	}
+	parsers.Put(p)
 }
 
 // addJoined records the feature prefix+s (see tokenSink).
@@ -116,12 +150,20 @@ type entity struct {
 // parse walks the message iteratively (an explicit stack, never recursion)
 // so that a nesting bomb cannot exhaust the goroutine stack.
 func parse(msg []byte) *parsed {
-	p := &parsed{}
+	p := parsers.Get().(*parsed)
 	raw, truncated := normalizeNewlines(msg)
 	if truncated {
 		p.note(NoteTruncated)
 	}
-	hdr, body := splitHeader(raw)
+	// header returns the fields of the header block at the start of b,
+	// kept in p.fields.
+	header := func(b []byte) ([]field, []byte) {
+		n := len(p.fields)
+		var body []byte
+		p.fields, body = splitHeaderTo(p.fields, b)
+		return p.fields[n:len(p.fields):len(p.fields)], body
+	}
+	hdr, body := header(raw)
 	p.header = hdr
 	p.noBody = len(bytes.TrimSpace(body)) == 0
 	var gotSubject, gotFrom, gotTo bool
@@ -140,10 +182,12 @@ func parse(msg []byte) *parsed {
 			gotTo = true
 		}
 	}
-	var text strings.Builder
-	text.Grow(min(len(body), 4<<10))
+	text := p.text[:0]
+	if text == nil {
+		text = make([]byte, 0, min(len(body), 4<<10))
+	}
 	addText := func(s string) {
-		room := MaxTextBytes - text.Len()
+		room := MaxTextBytes - len(text)
 		if room <= 0 {
 			return
 		}
@@ -151,12 +195,12 @@ func parse(msg []byte) *parsed {
 			s = capToken(s, room)
 			p.note(NoteTruncated)
 		}
-		if text.Len() > 0 {
-			text.WriteByte('\n')
+		if len(text) > 0 {
+			text = append(text, '\n')
 		}
-		text.WriteString(s)
+		text = append(text, s...)
 	}
-	stack := []entity{{header: hdr, body: body, defType: "text/plain"}}
+	stack := append(p.stack[:0], entity{header: hdr, body: body, defType: "text/plain"})
 	visited := 0
 	for len(stack) > 0 {
 		e := stack[len(stack)-1]
@@ -212,7 +256,9 @@ func parse(msg []byte) *parsed {
 				def = "message/rfc822"
 			}
 			for i := len(parts) - 1; i >= 0; i-- {
-				h, b := splitPart(parts[i])
+				// A part that starts with a blank line has no header:
+				// splitHeader gives it none.
+				h, b := header(parts[i])
 				stack = append(stack, entity{header: h, body: b, depth: e.depth + 1, defType: def})
 			}
 		case mt == "message/rfc822" || mt == "message/global":
@@ -221,7 +267,7 @@ func parse(msg []byte) *parsed {
 				p.addFeature("mime:too-deep")
 				continue
 			}
-			h, b := splitHeader(decodeTransfer(e.body, cte))
+			h, b := header(decodeTransfer(e.body, cte))
 			// The forwarded message's subject and sender are part of what
 			// this message says.
 			for _, f := range h {
@@ -241,7 +287,8 @@ func parse(msg []byte) *parsed {
 			attachmentTokens(p, e.header, mt, &params)
 		}
 	}
-	p.Body = text.String()
+	p.text, p.stack = text, stack
+	p.Body = unsafe.String(unsafe.SliceData(text), len(text))
 	return p
 }
 
@@ -290,15 +337,6 @@ func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
 		p.addFeature("html:yes")
 	}
 	return s
-}
-
-// splitPart splits a body part into its header and body. A part that starts
-// with a blank line has no header.
-func splitPart(b []byte) ([]field, []byte) {
-	if len(b) > 0 && b[0] == '\n' {
-		return nil, b[1:]
-	}
-	return splitHeader(b)
 }
 
 // splitMultipart cuts a multipart body (LF line endings) at its delimiter

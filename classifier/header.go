@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -87,18 +88,24 @@ func validFieldName(b []byte) bool {
 // (its text is taken as body, never dropped). A header with no blank line
 // after it has an empty body.
 func splitHeader(b []byte) ([]field, []byte) {
+	return splitHeaderTo(nil, b)
+}
+
+// splitHeaderTo is splitHeader appending the fields to dst (a buffer the
+// caller reuses): the fields are all[len(dst):].
+func splitHeaderTo(dst []field, b []byte) (all []field, body []byte) {
 	// mbox "From " separator line.
 	if bytes.HasPrefix(b, []byte("From ")) {
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
 			b = b[i+1:]
 		} else {
-			return nil, nil
+			return dst, nil
 		}
 	}
 	hs := headerScans.Get().(*headerScan)
 	hs.locs, hs.end = hs.locs[:0], 0
 	rest := hs.scan(b)
-	fields := hs.fields(b)
+	fields := hs.fields(dst, b)
 	clear(hs.locs) // drop the folded values
 	headerScans.Put(hs)
 	return fields, rest
@@ -123,12 +130,16 @@ type fieldLoc struct {
 	isFolded     bool
 }
 
-func (h *headerScan) fields(b []byte) []field {
+// fields appends the fields found to dst.
+func (h *headerScan) fields(dst []field, b []byte) []field {
 	if len(h.locs) == 0 {
-		return nil
+		return dst
 	}
 	hs := string(b[:h.end])
-	out := make([]field, len(h.locs))
+	k := len(dst)
+	dst = slices.Grow(dst, len(h.locs))[:k+len(h.locs)]
+	out := dst[k:]
+	clear(out)
 	for i, l := range h.locs {
 		name := b[l.nameA:l.nameE]
 		if n, ok := commonNames[string(name)]; ok {
@@ -142,7 +153,7 @@ func (h *headerScan) fields(b []byte) []field {
 			out[i].value = strings.TrimSpace(hs[l.valA:l.valE])
 		}
 	}
-	return out
+	return dst
 }
 
 // scan reads the header block at the start of b and returns the body.

@@ -299,8 +299,9 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-// tokenizeParsed tokenizes a parsed message into a pooled tokenizer; the
-// caller reads t.uniq/t.hashes and then calls t.release.
+// tokenizeParsed tokenizes a parsed message into a pooled tokenizer and
+// releases p (its tokens are copies); the caller reads t.uniq/t.hashes and
+// then calls t.release.
 func tokenizeParsed(p *parsed) *tokenizer {
 	t := tokenizers.Get().(*tokenizer)
 	t.reset(512)
@@ -326,6 +327,7 @@ func tokenizeParsed(p *parsed) *tokenizer {
 		}
 		start = end
 	}
+	p.release()
 	return t
 }
 

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bytes"
 	"encoding/base64"
 )
 
@@ -51,36 +52,38 @@ done:
 }
 
 // decodeQuotedPrintable decodes quoted-printable text (LF line endings),
-// leaving malformed escapes as they are.
+// leaving malformed escapes as they are. The runs between '=' signs are
+// copied whole.
 func decodeQuotedPrintable(b []byte) []byte {
 	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c != '=' {
-			out = append(out, c)
-			continue
+	for {
+		k := bytes.IndexByte(b, '=')
+		if k < 0 {
+			return append(out, b...)
 		}
-		// Soft line break: "=" then optional white space then LF.
-		j := i + 1
+		out = append(out, b[:k]...)
+		b = b[k:]
+		// Soft line break: "=" then optional white space then LF (or the
+		// end of the text).
+		j := 1
 		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
 			j++
 		}
 		if j == len(b) {
-			i = j
-			continue
+			return out
 		}
 		if b[j] == '\n' {
-			i = j
+			b = b[j+1:]
 			continue
 		}
-		if i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]) {
-			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
-			i += 2
+		if len(b) > 2 && isHex(b[1]) && isHex(b[2]) {
+			out = append(out, unhex(b[1])<<4|unhex(b[2]))
+			b = b[3:]
 			continue
 		}
-		out = append(out, c)
+		out = append(out, '=')
+		b = b[1:]
 	}
-	return out
 }
 
 // decodeTransfer undoes a Content-Transfer-Encoding; unknown encodings

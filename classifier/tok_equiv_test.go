@@ -1,0 +1,129 @@
+package classifier
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// The speed work replaced some decoders with faster ones that must give
+// the same output. The previous implementations are kept here as the
+// reference, and the fuzz targets hold the new ones equal to them.
+
+// refQuotedPrintable is decodeQuotedPrintable as it was: byte by byte.
+func refQuotedPrintable(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '=' {
+			out = append(out, c)
+			continue
+		}
+		j := i + 1
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+			j++
+		}
+		if j == len(b) {
+			i = j
+			continue
+		}
+		if b[j] == '\n' {
+			i = j
+			continue
+		}
+		if i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]) {
+			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
+			i += 2
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// refDetectJapanese is detectJapanese as it was: all three decodings, always.
+func refDetectJapanese(b []byte, preferred string) (string, string) {
+	type cand struct {
+		name string
+		text string
+		bad  int
+	}
+	var best cand
+	first := true
+	try := func(name string, text string) {
+		c := cand{name, text, badness(text)}
+		if name == preferred {
+			c.bad--
+		}
+		if first || c.bad < best.bad {
+			best, first = c, false
+		}
+	}
+	if utf8.Valid(b) {
+		return string(b), csUTF8
+	}
+	try(csUTF8, strings.ToValidUTF8(string(b), "\uFFFD"))
+	try(csCP932, decodeCP932(b))
+	try(csEUCJP, decodeWith(japanese.EUCJP, b))
+	return best.text, best.name
+}
+
+var qpSeeds = []string{"", "=", "=4", "=41", "a=\n", "a= \t\nb", "=zz=3D=3d", "x = \t", "=\n=41=", "caf=E9 =C3=A9\n"}
+
+func TestQuotedPrintableSame(t *testing.T) {
+	for _, s := range qpSeeds {
+		if got, want := decodeQuotedPrintable([]byte(s)), refQuotedPrintable([]byte(s)); !bytes.Equal(got, want) {
+			t.Errorf("%q: got %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzQuotedPrintableSame(f *testing.F) {
+	for _, s := range qpSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := decodeQuotedPrintable(b), refQuotedPrintable(b); !bytes.Equal(got, want) {
+			t.Fatalf("%q: got %q, want %q", b, got, want)
+		}
+	})
+}
+
+var jaSeeds = []string{
+	"\x82\xa0\x82\xa2",         // Shift_JIS
+	"\xa4\xa2\xa4\xa4",         // EUC-JP
+	"\xe3\x81\x82\xff",         // broken UTF-8
+	"caf\xe9",                  // Latin-1
+	"\xf0\x40\x82\xa0",         // CP932 user-defined area
+	"\x8e\xb1\x8e\xb2\xa4\xa2", // EUC-JP half-width kana
+}
+
+func TestDetectJapaneseSame(t *testing.T) {
+	for _, s := range jaSeeds {
+		for _, pref := range []string{"", csUTF8, csCP932, csEUCJP} {
+			gt, gn := detectJapanese([]byte(s), pref)
+			wt, wn := refDetectJapanese([]byte(s), pref)
+			if gt != wt || gn != wn {
+				t.Errorf("%q preferred %q: got %q %s, want %q %s", s, pref, gt, gn, wt, wn)
+			}
+		}
+	}
+}
+
+func FuzzDetectJapaneseSame(f *testing.F) {
+	for _, s := range jaSeeds {
+		f.Add([]byte(s), uint8(0))
+	}
+	prefs := []string{"", csUTF8, csCP932, csEUCJP}
+	f.Fuzz(func(t *testing.T, b []byte, p uint8) {
+		pref := prefs[int(p)%len(prefs)]
+		gt, gn := detectJapanese(b, pref)
+		wt, wn := refDetectJapanese(b, pref)
+		if gt != wt || gn != wn {
+			t.Fatalf("%q preferred %q: got %q %s, want %q %s", b, pref, gt, gn, wt, wn)
+		}
+	})
+}
