@@ -17,11 +17,12 @@ import (
 
 // Exit codes scripts can rely on.
 const (
-	exitOK         = 0
-	exitError      = 1 // the command failed
-	exitUsage      = 2 // bad command line
-	exitNotRunning = 3 // a client command found no daemon
-	exitAccount    = 4 // status: an account is failing (offline, auth-failed, tls-error, config-error)
+	exitOK          = 0
+	exitError       = 1   // the command failed
+	exitUsage       = 2   // bad command line
+	exitNotRunning  = 3   // a client command found no daemon
+	exitAccount     = 4   // status: an account is failing (offline, auth-failed, tls-error, config-error)
+	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM before it was done (128 + SIGINT, as shells report it)
 )
 
 // exitCode ends the command with a given code; msg, if any, is printed.
@@ -94,37 +95,54 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first Ctrl-C asks the command to finish cleanly; once it has
+	// been seen, the default action is back, so a second one ends a
+	// command stuck in a blocking read (a FIFO with no writer) at once.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	for _, c := range commands {
 		if c.name != name {
 			continue
 		}
-		err := c.run(ctx, os.Args[2:])
-		if err == nil {
-			os.Exit(exitOK)
-		}
-		var ec exitCode
-		if errors.As(err, &ec) {
-			if ec.msg != "" {
-				fmt.Fprintf(os.Stderr, "mailwarden %s: %s\n", name, ec.msg)
-			}
-			os.Exit(ec.code)
-		}
-		if isNotRunning(err) && lang != i18n.En {
-			err = fmt.Errorf("%s (%w)", lang.T("not running"), err)
-		}
-		fmt.Fprintf(os.Stderr, "mailwarden %s: %v\n", name, err)
-		var ue usageError
-		switch {
-		case errors.As(err, &ue):
-			os.Exit(exitUsage)
-		case isNotRunning(err):
-			os.Exit(exitNotRunning)
-		}
-		os.Exit(exitError)
+		os.Exit(finish(ctx, name, c.run(ctx, os.Args[2:]), os.Stderr))
 	}
 	fmt.Fprintf(os.Stderr, "mailwarden: %s\n\n", lang.T("unknown command", name))
 	usage(os.Stderr)
 	os.Exit(exitUsage)
+}
+
+// finish reports a command's error on w and returns the exit code.
+func finish(ctx context.Context, name string, err error, w io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Stopped by Ctrl-C or SIGTERM: say so, with the shell's code for
+		// an interrupted command.
+		fmt.Fprintf(w, "mailwarden %s: %s\n", name, lang.T("interrupted"))
+		return exitInterrupted
+	}
+	var ec exitCode
+	if errors.As(err, &ec) {
+		if ec.msg != "" {
+			fmt.Fprintf(w, "mailwarden %s: %s\n", name, ec.msg)
+		}
+		return ec.code
+	}
+	if isNotRunning(err) && lang != i18n.En {
+		err = fmt.Errorf("%s (%w)", lang.T("not running"), err)
+	}
+	fmt.Fprintf(w, "mailwarden %s: %v\n", name, err)
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case isNotRunning(err):
+		return exitNotRunning
+	}
+	return exitError
 }
 
 // newLogger logs to stderr as text, or as JSON with --log-format json.

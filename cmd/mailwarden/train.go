@@ -96,6 +96,10 @@ func defaultStore() (string, error) {
 func messageFiles(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
+		if p == stdinPath {
+			out = append(out, p)
+			continue
+		}
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("message path: %w", err)
@@ -123,20 +127,33 @@ func messageFiles(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// readMessage reads a message file; a file over maxMessageFile is cut there
-// (the classifier reads far less than that anyway).
+// stdinPath names standard input among message files.
+const stdinPath = "-"
+
+// readMessage reads a message file, or standard input for "-"; a message
+// over maxMessageFile is cut there (the classifier reads far less than that
+// anyway). A FIFO, a pipe or a terminal is read to its end: its size says
+// nothing.
 func readMessage(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read message: %w", err)
+	f := os.Stdin
+	if path != stdinPath {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return nil, fmt.Errorf("read message: %w", err)
+		}
+		defer f.Close()
 	}
-	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		raw, err := io.ReadAll(io.LimitReader(f, maxMessageFile))
+		if err != nil {
+			return nil, fmt.Errorf("read message %s: %w", path, err)
+		}
+		return raw, nil
+	}
 	// Size the buffer from the file: growing it from 512 bytes cost a
 	// seventh of a batch classify.
-	size := int64(maxMessageFile)
-	if fi, err := f.Stat(); err == nil && fi.Size() < size {
-		size = fi.Size()
-	}
+	size := min(fi.Size(), int64(maxMessageFile))
 	raw := make([]byte, size)
 	n, err := io.ReadFull(f, raw)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestFinishExitCodes(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	live := context.Background()
+	for _, c := range []struct {
+		ctx  context.Context
+		err  error
+		code int
+		say  string
+	}{
+		{live, nil, exitOK, ""},
+		{canceled, fmt.Errorf("classify: %w", context.Canceled), exitInterrupted, "mailwarden x: interrupted\n"},
+		{live, context.Canceled, exitError, "mailwarden x: context canceled\n"}, // not ours: a plain error
+		{live, usageError{"bad flag"}, exitUsage, "mailwarden x: bad flag\n"},
+		{live, exitCode{exitAccount, ""}, exitAccount, ""},
+		{live, errors.New("boom"), exitError, "mailwarden x: boom\n"},
+	} {
+		var b strings.Builder
+		if code := finish(c.ctx, "x", c.err, &b); code != c.code || b.String() != c.say {
+			t.Errorf("%v: exit %d %q, want %d %q", c.err, code, b.String(), c.code, c.say)
+		}
+	}
+}
