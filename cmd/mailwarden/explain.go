@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/mailwarden/mailwarden/classifier"
 )
@@ -19,7 +19,7 @@ func cmdExplain(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usageError{"give one or more message files"}
+		return usageError{lang.T("explain files")}
 	}
 	if err := needStore(*storeDir); err != nil {
 		return err
@@ -48,21 +48,23 @@ func cmdExplain(ctx context.Context, args []string) error {
 			all = append(all, e)
 			continue
 		}
-		fmt.Printf("%s\n  subject: %s\n  verdict: %s (score %.4f, %d distinct tokens)\n", e.File, clip(e.Subject, 70), e.Verdict, e.Score, e.Tokens)
+		fmt.Println(lang.T("explain head", e.File, clip(e.Subject, 70), lang.T("verdict "+e.Verdict), e.Score, e.Tokens))
 		if len(e.Reasons) == 0 {
 			fmt.Println("  " + lang.T("too little known"))
 			continue
 		}
-		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  \tTOKEN\tSPAMMINESS\tIN SPAM\tIN HAM")
+		tw := table{indent: "  "}
+		tw.header(lang.T("explain header"))
 		for _, rs := range e.Reasons {
-			way := "spam"
+			way := lang.T("explain spam")
 			if rs.SpamProb < 0.5 {
-				way = "ham"
+				way = lang.T("explain ham")
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%.3f\t%d\t%d\n", way, clip(rs.Token, 40), rs.SpamProb, rs.Spam, rs.Ham)
+			tw.row(way, clip(rs.Token, 40), strconv.FormatFloat(rs.SpamProb, 'f', 3, 64), strconv.FormatUint(uint64(rs.Spam), 10), strconv.FormatUint(uint64(rs.Ham), 10))
 		}
-		tw.Flush()
+		if err := tw.write(os.Stdout); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		return printJSON(all)

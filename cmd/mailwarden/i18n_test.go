@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwarden/mailwarden/classifier"
 	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/localapi"
 )
@@ -70,7 +71,7 @@ func TestEveryUsedTextKeyExists(t *testing.T) {
 	}
 }
 
-// Account states and logged actions are shown by name through i18n.
+// Account states, verdicts and logged actions are shown by name through i18n.
 func TestStatesAndActionsHaveTexts(t *testing.T) {
 	for _, s := range []localapi.AccountState{
 		localapi.StateStarting, localapi.StateTraining, localapi.StateOnline, localapi.StateOffline,
@@ -78,6 +79,11 @@ func TestStatesAndActionsHaveTexts(t *testing.T) {
 	} {
 		if !i18n.Has(string(s)) {
 			t.Errorf("state %q has no text", s)
+		}
+	}
+	for _, v := range []classifier.Verdict{classifier.Ham, classifier.Unsure, classifier.Spam} {
+		if key := "verdict " + v.String(); !i18n.Has(key) {
+			t.Errorf("verdict %v has no text", v)
 		}
 	}
 	for _, a := range []string{"move-to-junk", "would-move", "mark-ham", "leave", "handled-elsewhere", "failed", "not-junk", "learned-spam", "learned-ham"} {

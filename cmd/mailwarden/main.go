@@ -75,7 +75,11 @@ func (e usageError) Error() string { return e.msg }
 func usage(w io.Writer) {
 	fmt.Fprintln(w, lang.T("usage header"))
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n            %s\n", c.name, c.args, c.help)
+		help := c.help
+		if key := "help " + c.name; i18n.Has(key) {
+			help = lang.T(key)
+		}
+		fmt.Fprintf(w, "  %-9s %s\n            %s\n", c.name, c.args, help)
 	}
 	fmt.Fprintln(w, lang.T("usage footer"))
 }

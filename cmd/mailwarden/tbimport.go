@@ -46,7 +46,7 @@ func cmdImportThunderbird(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 1 || (fs.NArg() == 1 && *profile != "") {
-		return usageError{"usage: mailwarden import-thunderbird [--store DIR] [--profile DIR | FILE]"}
+		return usageError{lang.T("usage tbimport")}
 	}
 	if err := needStore(*storeDir); err != nil {
 		return err
@@ -86,14 +86,13 @@ func cmdImportThunderbird(ctx context.Context, args []string) error {
 	}
 	if i := slices.IndexFunc(recs, func(r tbImportRecord) bool { return r.SHA256 == hash }); i >= 0 && !*again && !*dryRun {
 		r := recs[i]
-		return fmt.Errorf("this training.dat was already imported on %s (from %s: %d spam, %d ham messages added); pass --again to add it a second time",
-			r.Time.Local().Format("2006-01-02 15:04"), r.Path, r.SpamAdded, r.HamAdded)
+		return errors.New(lang.T("tb already", r.Time.Local().Format("2006-01-02 15:04"), r.Path, r.SpamAdded, r.HamAdded))
 	}
 
 	rep := m.ImportTrainingData(d, *full)
 	printImportReport(path, rep, *full)
 	if *dryRun {
-		fmt.Println("dry run: the token store was not changed")
+		fmt.Println(lang.T("tb dry run"))
 		return nil
 	}
 	// The record first, then the store: a crash between the two leaves a
@@ -114,7 +113,7 @@ func cmdImportThunderbird(ctx context.Context, args []string) error {
 		return err
 	}
 	s, h := m.Counts()
-	fmt.Printf("added to %s: the store now holds %d spam and %d ham messages, %s tokens\n", m.Path(), s, h, thousands(m.TokenCount()))
+	fmt.Println(lang.T("tb added", m.Path(), s, h, thousands(m.TokenCount())))
 	return nil
 }
 
@@ -212,7 +211,7 @@ func daemonNotRunning(ctx context.Context, socket, storeDir string) error {
 	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if _, err := localapi.NewClient(socket).Status(cctx); err == nil {
-		return fmt.Errorf("the mailwarden daemon is running (socket %s): it keeps the token store in memory and would overwrite the import; stop it, import, and start it again", socket)
+		return errors.New(lang.T("tb daemon running", socket))
 	}
 	return nil
 }

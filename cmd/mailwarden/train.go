@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -34,21 +35,21 @@ func cmdTrain(ctx context.Context, args []string) error {
 			list = &ham
 		case "--store", "-store":
 			if i+1 == len(args) {
-				return usageError{"--store needs a directory"}
+				return usageError{lang.T("train store dir")}
 			}
 			i++
 			storeDir = args[i]
 		case "-h", "--help":
-			return usageError{"usage: mailwarden train [--store DIR] --spam DIR|FILE... --ham DIR|FILE..."}
+			return usageError{lang.T("usage train")}
 		default:
 			if list == nil {
-				return usageError{fmt.Sprintf("%q: say first whether it is --spam or --ham", a)}
+				return usageError{lang.T("train which", a)}
 			}
 			*list = append(*list, a)
 		}
 	}
 	if len(spam)+len(ham) == 0 {
-		return usageError{"nothing to train: give --spam DIR|FILE... and/or --ham DIR|FILE..."}
+		return usageError{lang.T("train nothing")}
 	}
 	if err := needStore(storeDir); err != nil {
 		return err
@@ -83,7 +84,7 @@ func cmdTrain(ctx context.Context, args []string) error {
 		return err
 	}
 	s, h := m.Counts()
-	fmt.Printf("trained: %d spam, %d ham in %s\n", s, h, storeDir)
+	fmt.Println(lang.T("trained", s, h, storeDir))
 	return nil
 }
 
@@ -174,7 +175,7 @@ func storeNotInUse(ctx context.Context, storeDir string) error {
 	a, _ := filepath.Abs(storeDir)
 	b, _ := filepath.Abs(st.Store)
 	if a == b {
-		return fmt.Errorf("the mailwarden daemon (pid %d) is using the token store in %s and would overwrite this training: stop it, train, and start it again — or let it learn from your moves into and out of Junk", st.PID, storeDir)
+		return errors.New(lang.T("train daemon busy", st.PID, storeDir))
 	}
 	return nil
 }

@@ -1,0 +1,53 @@
+package i18n
+
+// Texts of the commands' help and of train, explain and
+// import-thunderbird.
+func init() {
+	add(map[string]map[Lang]string{
+		// One per command of `mailwarden help`: "help " + the command's name.
+		"help run":                {En: "watch the configured accounts and move spam to Junk (the daemon, in the foreground)", Ja: "設定したアカウントを監視し、迷惑メールを迷惑メールフォルダへ移します（デーモンを前面で実行）"},
+		"help train":              {En: "train the classifier from message files", Ja: "メールのファイルから分類器を学習させます"},
+		"help classify":           {En: "print file, score and verdict for each message file", Ja: "メールのファイルごとに、ファイル名・スコア・判定を表示します"},
+		"help eval":               {En: "measure the classifier on labelled corpora (TREC protocol: classify, then train, message by message)", Ja: "ラベル付きコーパスで分類器を評価します（TREC の手順: 1 通ずつ判定してから学習）"},
+		"help explain":            {En: "the verdict, the score and the tokens that weighed most either way", Ja: "判定とスコア、判定に最も効いた語を表示します"},
+		"help import-thunderbird": {En: "start from Thunderbird's junk training: add its training.dat as prior counts", Ja: "Thunderbird の迷惑メール学習データ（training.dat）を取り込んで学習を始めます"},
+		"help status":             {En: "the daemon and every account: state, what it did, problems (exit 3: no daemon, 4: an account is failing)", Ja: "デーモンと各アカウントの状態・処理件数・問題を表示します（終了コード 3: デーモンなし、4: アカウントに問題あり）"},
+		"help log":                {En: "the newest actions: what was moved, when, score", Ja: "最近の処理: 何をいつ移動したか、スコア"},
+		"help sync":               {En: "check INBOX now", Ja: "受信箱を今すぐ確認します"},
+		"help pause":              {En: "stop filtering until resume (mail stays in INBOX)", Ja: "resume までフィルタリングを止めます（メールは受信箱に残ります）"},
+		"help resume":             {En: "start filtering again", Ja: "フィルタリングを再開します"},
+		"help reload":             {En: "re-read the config file", Ja: "設定ファイルを読み直します"},
+		"help quota":              {En: "every account's storage: used of the limit, when it will be full, the biggest folders and messages (exit 4: an account could not be read)", Ja: "各アカウントの容量: 使用量と上限、満杯になる見込み、大きなフォルダーとメッセージ（終了コード 4: 読み取れないアカウントあり）"},
+		"help cleanup":            {En: "delete the mail of Junk or Trash (all, or older than DAYS) after confirming, and say how much space it freed", Ja: "確認のうえ迷惑メールまたはごみ箱のメール（全部、または指定日数より古いもの）を削除し、空いた容量を表示します"},
+		"help notjunk":            {En: "undo a move to Junk: back to INBOX, learned as not junk, never moved again", Ja: "迷惑メールへの移動を取り消します: 受信箱へ戻し、迷惑メールではないと学習し、以後は移動しません"},
+		"help allow":              {En: "senders never moved to Junk (with allow_list_only, the only ones that reach INBOX)", Ja: "迷惑メールに移さない差出人（allow_list_only では受信箱に届く唯一の差出人）"},
+		"help account":            {En: "add an account (tests the login, keeps the password in the keyring), list or remove accounts", Ja: "アカウントの追加（ログインを確認し、パスワードはキーリングに保存）、一覧、削除"},
+		"help demo":               {En: "run the main job against a throw-away local Dovecot seeded with real mail", Ja: "実際のメールを入れた使い捨てのローカル Dovecot で主な処理を実演します"},
+		"help version":            {En: "print mailwarden's version, commit and Go version (also --version)", Ja: "mailwarden のバージョン、コミット、Go のバージョンを表示します（--version も可）"},
+
+		// train
+		"train store dir":   {En: "--store needs a directory", Ja: "--store にはディレクトリを指定してください"},
+		"usage train":       {En: "usage: mailwarden train [--store DIR] --spam DIR|FILE... --ham DIR|FILE...", Ja: "使い方: mailwarden train [--store ディレクトリ] --spam ディレクトリ|ファイル... --ham ディレクトリ|ファイル..."},
+		"train which":       {En: "%q: say first whether it is --spam or --ham", Ja: "%q: 先に --spam か --ham かを指定してください"},
+		"train nothing":     {En: "nothing to train: give --spam DIR|FILE... and/or --ham DIR|FILE...", Ja: "学習するものがありません: --spam ディレクトリ|ファイル... や --ham ディレクトリ|ファイル... を指定してください"},
+		"trained":           {En: "trained: %d spam, %d ham in %s", Ja: "学習しました: 迷惑メール %d 通、通常メール %d 通（%s）"},
+		"train daemon busy": {En: "the mailwarden daemon (pid %d) is using the token store in %s and would overwrite this training: stop it, train, and start it again — or let it learn from your moves into and out of Junk", Ja: "mailwarden デーモン（pid %d）が %s の学習データを使用中で、この学習を上書きしてしまいます。デーモンを止めて学習し、再び起動してください。または、迷惑メールフォルダへの出し入れから学習させてください"},
+
+		// explain
+		"explain files":  {En: "give one or more message files", Ja: "メールのファイルを 1 つ以上指定してください"},
+		"explain head":   {En: "%s\n  subject: %s\n  verdict: %s (score %.4f, %d distinct tokens)", Ja: "%s\n  件名: %s\n  判定: %s（スコア %.4f、異なる語 %d 個）"},
+		"explain header": {En: "\tTOKEN\tSPAMMINESS\tIN SPAM\tIN HAM", Ja: "\t語\t迷惑メール度\t迷惑メール中\t通常メール中"},
+		"explain spam":   {En: "spam", Ja: "迷惑"},
+		"explain ham":    {En: "ham", Ja: "通常"},
+		"verdict spam":   {En: "spam", Ja: "迷惑メール"},
+		"verdict ham":    {En: "ham", Ja: "通常メール"},
+		"verdict unsure": {En: "unsure", Ja: "判定保留"},
+
+		// import-thunderbird
+		"usage tbimport":    {En: "usage: mailwarden import-thunderbird [--store DIR] [--profile DIR | FILE]", Ja: "使い方: mailwarden import-thunderbird [--store ディレクトリ] [--profile ディレクトリ | ファイル]"},
+		"tb dry run":        {En: "dry run: the token store was not changed", Ja: "試行のみ: 学習データは変更していません"},
+		"tb added":          {En: "added to %s: the store now holds %d spam and %d ham messages, %s tokens", Ja: "%s に追加しました: 迷惑メール %d 通、通常メール %d 通、語 %s 個になりました"},
+		"tb already":        {En: "this training.dat was already imported on %s (from %s: %d spam, %d ham messages added); pass --again to add it a second time", Ja: "この training.dat は %s に取り込み済みです（%s から迷惑メール %d 通、通常メール %d 通分）。もう一度加えるには --again を付けてください"},
+		"tb daemon running": {En: "the mailwarden daemon is running (socket %s): it keeps the token store in memory and would overwrite the import; stop it, import, and start it again", Ja: "mailwarden デーモンが動いています（ソケット %s）。学習データをメモリに持っているため取り込みを上書きしてしまいます。デーモンを止めて取り込み、再び起動してください"},
+	})
+}
