@@ -35,7 +35,7 @@ func TestLimitMemoryFollowsTheLiveHeap(t *testing.T) {
 	for i := range big {
 		big[i] = byte(i)
 	}
-	grown := waitLimit(small+60<<20, small+72<<20)
+	grown := waitLimit(small+56<<20, small+80<<20)
 	runtime.KeepAlive(big)
 	if grown <= small {
 		t.Fatalf("limit did not follow the heap: %d then %d", small, grown)
