@@ -272,9 +272,35 @@ func mostlyIsolatedHigh(b []byte) bool {
 // point taken off, so it wins ties. It returns the text and the canonical
 // name chosen.
 func detectJapanese(b []byte, preferred string) (string, string) {
+	best, bestName, bestBad := detectJapanese3(b, preferred)
+	if bestBad >= 9 {
+		// Every reading has decode errors: two last guesses, each taken
+		// only when it leaves at most a quarter of the damage (a reading
+		// that merely trades one garbage for another is no better).
+		if t, ok := decodeMixed(b); ok {
+			if bad := badness(t); 4*bad <= bestBad {
+				best, bestName, bestBad = t, csMixed, bad
+			}
+		}
+		if preferred == "" && !mostlyKana(best) {
+			// Unlabelled GB2312/GBK (Chinese) has the byte shape of
+			// EUC-JP. GB18030 reads almost any 8-bit text without an
+			// error, so it is tried only for text that is not Japanese
+			// (Japanese text is full of kana in both EUC-JP and CP932).
+			if t := decodeWith(simplifiedchinese.GB18030, b); 4*badness(t) <= bestBad {
+				best, bestName = t, csGB18030
+			}
+		}
+	}
+	return best, bestName
+}
+
+// detectJapanese3 is detectJapanese among UTF-8, CP932 and EUC-JP only; it
+// also returns the badness of the reading chosen (less the preference).
+func detectJapanese3(b []byte, preferred string) (string, string, int) {
 	if utf8.Valid(b) {
 		// Valid UTF-8 with high bytes is almost never anything else.
-		return string(b), csUTF8
+		return string(b), csUTF8, 0
 	}
 	bonus := func(name string) int {
 		if name == preferred {
@@ -290,7 +316,7 @@ func detectJapanese(b []byte, preferred string) (string, string) {
 	utfMin := 10 - bonus(csUTF8)
 	eucMin := 0 - bonus(csEUCJP)
 	if cpBad < utfMin && cpBad <= eucMin {
-		return cp, csCP932
+		return cp, csCP932, cpBad
 	}
 	best, bestName := strings.ToValidUTF8(string(b), "\uFFFD"), csUTF8
 	bestBad := badness(best) - bonus(csUTF8)
@@ -299,10 +325,82 @@ func detectJapanese(b []byte, preferred string) (string, string) {
 	}
 	if eucMin < bestBad {
 		if euc := decodeWith(japanese.EUCJP, b); badness(euc)-bonus(csEUCJP) < bestBad {
-			best, bestName = euc, csEUCJP
+			best, bestName, bestBad = euc, csEUCJP, badness(euc)-bonus(csEUCJP)
 		}
 	}
-	return best, bestName
+	return best, bestName, bestBad
+}
+
+// csMixed names text read as UTF-8 where it is valid and as Japanese
+// elsewhere (decodeMixed).
+const csMixed = "utf-8+euc-jp/cp932"
+
+// decodeMixed reads b as a mixture: valid UTF-8 multi-byte sequences as
+// UTF-8, each other run of 8-bit bytes by detectJapanese. Spam mixes
+// encodings inside one header (a subject half UTF-8, half EUC-JP) so that
+// no single charset reads it. ok is false when b has no valid multi-byte
+// UTF-8 sequence (nothing to mix).
+func decodeMixed(b []byte) (string, bool) {
+	var out []byte
+	mixed := false
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			out = append(out, b[i])
+			i++
+			continue
+		}
+		if r, n := utf8.DecodeRune(b[i:]); r != utf8.RuneError && n >= 2 {
+			out = append(out, b[i:i+n]...)
+			i += n
+			mixed = true
+			continue
+		}
+		// A run of bytes that are not UTF-8: up to the next ASCII byte or
+		// valid UTF-8 sequence of three bytes or more (a two-byte one is
+		// as likely a legacy character).
+		j := i + 1
+		for j < len(b) && b[j] >= utf8.RuneSelf {
+			if r, n := utf8.DecodeRune(b[j:]); r != utf8.RuneError && n >= 3 {
+				break
+			}
+			j++
+		}
+		t, _, _ := detectJapanese3(b[i:j], "")
+		out = append(out, t...)
+		i = j
+	}
+	return string(out), mixed
+}
+
+// mostlyKana reports whether at least a tenth of the non-ASCII characters
+// of s are kana.
+func mostlyKana(s string) bool {
+	kana, high := 0, 0
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		high++
+		if r >= 0x3041 && r <= 0x30FF || r >= 0xFF66 && r <= 0xFF9D {
+			kana++
+		}
+	}
+	return kana*10 >= high && high > 0
+}
+
+// decodeLatin reads 8-bit text whose high bytes are mostly isolated as
+// windows-1252, unless windows-1252 leaves bytes undecoded (0x81, 0x8D,
+// 0x8F, 0x90, 0x9D mean it is not windows-1252) and a Japanese reading does
+// better: Shift_JIS has ASCII trail bytes, so it often looks isolated too.
+func decodeLatin(b []byte) (string, string) {
+	t := decodeWith(charmap.Windows1252, b)
+	if !strings.ContainsRune(t, utf8.RuneError) {
+		return t, csLatin1
+	}
+	if j, name := detectJapanese(b, ""); badness(j) < badness(t) {
+		return j, name
+	}
+	return t, csLatin1
 }
 
 // decodeCharset converts body or header bytes labelled with a MIME charset to
@@ -360,7 +458,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string, view bool) (stri
 			return asIs(), csUTF8
 		}
 		if mostlyIsolatedHigh(b) {
-			return decodeWith(charmap.Windows1252, b), csLatin1
+			return decodeLatin(b)
 		}
 		return detectJapanese(b, "")
 	case csASCII, csLatin1:
@@ -372,7 +470,7 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string, view bool) (stri
 			if !mostlyIsolatedHigh(b) {
 				return detectJapanese(b, "")
 			}
-			return decodeWith(charmap.Windows1252, b), csLatin1
+			return decodeLatin(b)
 		}
 	}
 	if _, single := enc.(*charmap.Charmap); single && utf8.Valid(b) {

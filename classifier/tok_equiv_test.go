@@ -44,7 +44,8 @@ func refQuotedPrintable(b []byte) []byte {
 	return out
 }
 
-// refDetectJapanese is detectJapanese as it was: all three decodings, always.
+// refDetectJapanese is detectJapanese3 as it was (detectJapanese before
+// its fallbacks): all three decodings, always.
 func refDetectJapanese(b []byte, preferred string) (string, string) {
 	type cand struct {
 		name string
@@ -104,7 +105,7 @@ var jaSeeds = []string{
 func TestDetectJapaneseSame(t *testing.T) {
 	for _, s := range jaSeeds {
 		for _, pref := range []string{"", csUTF8, csCP932, csEUCJP} {
-			gt, gn := detectJapanese([]byte(s), pref)
+			gt, gn, _ := detectJapanese3([]byte(s), pref)
 			wt, wn := refDetectJapanese([]byte(s), pref)
 			if gt != wt || gn != wn {
 				t.Errorf("%q preferred %q: got %q %s, want %q %s", s, pref, gt, gn, wt, wn)
@@ -120,7 +121,7 @@ func FuzzDetectJapaneseSame(f *testing.F) {
 	prefs := []string{"", csUTF8, csCP932, csEUCJP}
 	f.Fuzz(func(t *testing.T, b []byte, p uint8) {
 		pref := prefs[int(p)%len(prefs)]
-		gt, gn := detectJapanese(b, pref)
+		gt, gn, _ := detectJapanese3(b, pref)
 		wt, wn := refDetectJapanese(b, pref)
 		if gt != wt || gn != wn {
 			t.Fatalf("%q preferred %q: got %q %s, want %q %s", b, pref, gt, gn, wt, wn)
