@@ -1,6 +1,9 @@
 package classifier
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // The score combines two views of the same token counts and weights, kept in
 // one table entry per token (table.go):
@@ -26,6 +29,92 @@ import "math"
 // regression alone halves the Fisher method's (1-ROCA) on SpamAssassin and
 // cuts it six-fold on TREC 2007; a BayesWeight of 0.2 helps on both, a
 // larger one or a learnt one lets the over-confident Fisher score decide.
+
+// Online regression learns what it saw last: trained on a block of one
+// class (the first start trains the Junk folder, then INBOX; `mailwarden
+// train` takes the spam, then the ham), its weights end up calling
+// everything that class (measured: spam trained first, then ham, made
+// 100% of the next spam ham on SpamAssassin). So no more than lrMaxRun
+// steps of one class follow each other: the messages of a longer run are
+// counted at once but their steps wait (at most lrMaxPending of them, the
+// oldest are dropped and never step the weights) until a message of the
+// other class comes, which lets up to lrMaxRun of them go. Waiting steps
+// are not saved; a message that never stepped the weights counts for the
+// Fisher score only and lowers share.
+const (
+	lrMaxRun     = 32
+	lrMaxPending = 256
+)
+
+// lrQueue is the state of the interleaving.
+type lrQueue struct {
+	last    bool          // the class of the last step (true: spam)
+	run     int           // steps of that class in a row
+	pending [2][][]uint64 // waiting messages' token hashes by class (1: spam), oldest first
+}
+
+func classIndex(spam bool) int {
+	if spam {
+		return 1
+	}
+	return 0
+}
+
+// allows reports whether a message of the class may step the weights now.
+func (q *lrQueue) allows(spam bool) bool { return q.last != spam || q.run < lrMaxRun }
+
+// push keeps a copy of a message's hashes until its step may be taken.
+func (q *lrQueue) push(hs []uint64, spam bool) {
+	p := &q.pending[classIndex(spam)]
+	if len(*p) == lrMaxPending {
+		*p = slices.Delete(*p, 0, 1)
+	}
+	*p = append(*p, slices.Clone(hs))
+}
+
+// remove drops a waiting message with hashes hs, reporting whether there
+// was one.
+func (q *lrQueue) remove(hs []uint64, spam bool) bool {
+	p := &q.pending[classIndex(spam)]
+	for i := len(*p) - 1; i >= 0; i-- {
+		if slices.Equal((*p)[i], hs) {
+			*p = slices.Delete(*p, i, i+1)
+			return true
+		}
+	}
+	return false
+}
+
+// stepped records a step of the class, then lets the other class's
+// waiting messages step, up to lrMaxRun of them. The caller holds m.mu
+// for writing.
+func (m *Model) stepped(spam bool) {
+	q := &m.queue
+	if q.last == spam {
+		q.run++
+	} else {
+		q.last, q.run = spam, 1
+	}
+	m.lrMsgs = min(m.lrMsgs+1, m.spamMsgs+m.hamMsgs)
+	other := !spam
+	p := &q.pending[classIndex(other)]
+	for len(*p) > 0 && q.allows(other) {
+		hs := (*p)[0]
+		*p = slices.Delete(*p, 0, 1)
+		g := m.lrStep(hs, other)
+		for _, h := range hs {
+			if e := m.tokens.find(h); e != nil { // pruned meanwhile: nothing to step
+				e.w += g
+			}
+		}
+		if q.last == other {
+			q.run++
+		} else {
+			q.last, q.run = other, 1
+		}
+		m.lrMsgs = min(m.lrMsgs+1, m.spamMsgs+m.hamMsgs)
+	}
+}
 
 // mix returns share and β for the model's counts; the caller holds m.mu.
 func (m *Model) mix() (share, beta float64) {

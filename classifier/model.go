@@ -174,9 +174,12 @@ type Model struct {
 	spamMsgs uint32 // at most maxCount
 	hamMsgs  uint32 // at most maxCount
 	// lrMsgs is how many of the counted messages also trained the weights
-	// (not a Thunderbird prior, nor a store from before the weights); see
-	// share in logistic.go.
+	// (not a Thunderbird prior, nor a store from before the weights, nor a
+	// message of a long one-class run that was never stepped); see share in
+	// logistic.go.
 	lrMsgs uint32
+	// queue defers the weight steps of long one-class runs (logistic.go).
+	queue lrQueue
 }
 
 // New returns an empty in-memory model. Its Save fails: use Open for a model
@@ -239,15 +242,18 @@ func (m *Model) trainHashes(hs []uint64, spam bool) {
 	if (spam && m.spamMsgs >= maxCount) || (!spam && m.hamMsgs >= maxCount) {
 		m.halve()
 	}
-	// The weights step from the score the message has before it is counted,
-	// as it was classified.
-	g := m.lrStep(hs, spam)
+	// The weights step from the score the message has before it is
+	// counted, as it was classified; unless the step must wait its turn.
+	now := m.queue.allows(spam)
+	var g float32
+	if now {
+		g = m.lrStep(hs, spam)
+	}
 	if spam {
 		m.spamMsgs++
 	} else {
 		m.hamMsgs++
 	}
-	m.lrMsgs++
 	for _, h := range hs {
 		e := m.tokens.ref(h)
 		if spam {
@@ -257,11 +263,18 @@ func (m *Model) trainHashes(hs []uint64, spam bool) {
 		}
 		e.w += g
 	}
+	if now {
+		m.stepped(spam)
+	} else {
+		m.queue.push(hs, spam)
+	}
 }
 
 func (m *Model) untrainHashes(hs []uint64, spam bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	// A message whose weight step still waits has only its counts to undo.
+	stepped := !m.queue.remove(hs, spam)
 	// Counts first, so the model is back where Train found it but for the
 	// weights; tokens left with no count stay until their weights are
 	// stepped back, so that the score below still sees them.
@@ -270,7 +283,10 @@ func (m *Model) untrainHashes(hs []uint64, spam bool) {
 	} else {
 		m.hamMsgs = satDec(m.hamMsgs)
 	}
-	m.lrMsgs = min(satDec(m.lrMsgs), m.spamMsgs+m.hamMsgs)
+	if stepped {
+		m.lrMsgs = satDec(m.lrMsgs)
+	}
+	m.lrMsgs = min(m.lrMsgs, m.spamMsgs+m.hamMsgs)
 	for _, h := range hs {
 		if e := m.tokens.find(h); e != nil {
 			if spam {
@@ -280,7 +296,10 @@ func (m *Model) untrainHashes(hs []uint64, spam bool) {
 			}
 		}
 	}
-	g := m.lrUnstep(hs, spam)
+	var g float32
+	if stepped {
+		g = m.lrUnstep(hs, spam)
+	}
 	for _, h := range hs {
 		e := m.tokens.find(h)
 		if e == nil {

@@ -364,7 +364,10 @@ func TestHalveAtMaxCount(t *testing.T) {
 	}
 	m.trainHashes([]uint64{1, 2}, true)
 	got := entries(m)
-	if m.spamMsgs != (maxCount+1)/2+1 || m.hamMsgs != 1 || m.lrMsgs != m.spamMsgs+m.hamMsgs {
+	// A run of one class steps the weights lrMaxRun times (logistic.go):
+	// the ham and lrMaxRun spam of 65,536 messages; halving keeps that
+	// share.
+	if m.spamMsgs != (maxCount+1)/2+1 || m.hamMsgs != 1 || math.Abs(float64(m.lrMsgs)/32770-float64(1+lrMaxRun)/65536) > 1e-4 {
 		t.Errorf("after halving: %d spam, %d ham, %d trained the weights", m.spamMsgs, m.hamMsgs, m.lrMsgs)
 	}
 	if e := got[1]; uint32(e.spam) != m.spamMsgs || e.ham != 1 {
@@ -451,5 +454,33 @@ func TestOpenVersion1(t *testing.T) {
 		if e := entries(big)[h]; uint64(e.spam) != uint64(c.spam)*5000 || uint64(e.ham) != uint64(c.ham)*5000 {
 			t.Fatalf("token %x: %+v, want %+v times 5000", h, e, c)
 		}
+	}
+}
+
+// A message whose weight step still waits (a long run of one class) is
+// untrained by its counts alone; a message of the other class lets the
+// waiting steps go.
+func TestWaitingSteps(t *testing.T) {
+	m := New(DefaultOptions())
+	m.Train(synthHam(0), false)
+	for i := range lrMaxRun + 5 {
+		m.Train(spamMsg(i), true)
+	}
+	if n := len(m.queue.pending[1]); n != 5 || m.lrMsgs != 1+lrMaxRun {
+		t.Fatalf("%d waiting, %d stepped; want 5 waiting after %d spam in a row", n, m.lrMsgs, lrMaxRun+5)
+	}
+	before := entries(m)
+	counts, _, _ := snapshot(m)
+	m.Train(spamMsg(1000), true)
+	m.Untrain(spamMsg(1000), true)
+	if !maps.Equal(entries(m), before) || len(m.queue.pending[1]) != 5 {
+		t.Error("Untrain of a waiting message changed the weights or the queue")
+	}
+	if got, _, _ := snapshot(m); !maps.Equal(got, counts) {
+		t.Error("Untrain of a waiting message did not restore the counts")
+	}
+	m.Train(synthHam(1), false)
+	if n := len(m.queue.pending[1]); n != 0 || m.lrMsgs != 2+lrMaxRun+5 {
+		t.Errorf("after a ham: %d waiting, %d stepped", n, m.lrMsgs)
 	}
 }
