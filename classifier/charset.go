@@ -341,8 +341,10 @@ const csMixed = "utf-8+euc-jp/cp932"
 // no single charset reads it. ok is false when b has no valid multi-byte
 // UTF-8 sequence (nothing to mix).
 func decodeMixed(b []byte) (string, bool) {
+	if !hasUTF8Multi(b) {
+		return "", false // not decoded: nothing to mix
+	}
 	var out []byte
-	mixed := false
 	for i := 0; i < len(b); {
 		if b[i] < utf8.RuneSelf {
 			out = append(out, b[i])
@@ -352,7 +354,6 @@ func decodeMixed(b []byte) (string, bool) {
 		if r, n := utf8.DecodeRune(b[i:]); r != utf8.RuneError && n >= 2 {
 			out = append(out, b[i:i+n]...)
 			i += n
-			mixed = true
 			continue
 		}
 		// A run of bytes that are not UTF-8: up to the next ASCII byte or
@@ -369,7 +370,19 @@ func decodeMixed(b []byte) (string, bool) {
 		out = append(out, t...)
 		i = j
 	}
-	return string(out), mixed
+	return string(out), true
+}
+
+// hasUTF8Multi reports a valid multi-byte UTF-8 sequence in b.
+func hasUTF8Multi(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
+			if r, n := utf8.DecodeRune(b[i:]); r != utf8.RuneError && n >= 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // mostlyKana reports whether at least a tenth of the non-ASCII characters

@@ -128,3 +128,92 @@ func FuzzDetectJapaneseSame(f *testing.F) {
 		}
 	})
 }
+
+// refURLTokens is urlTokens as it was: the whole URL lower-cased first.
+func refURLTokens(sink tokenSink, u string) {
+	u = strings.TrimSpace(u)
+	lu := strings.ToLower(u)
+	switch {
+	case strings.HasPrefix(lu, "mailto:"):
+		if at := strings.LastIndexByte(lu, '@'); at >= 0 {
+			d := lu[at+1:]
+			if k := strings.IndexAny(d, "?>&\"' "); k >= 0 {
+				d = d[:k]
+			}
+			if d != "" {
+				sink.addJoined("email:", capToken(d, 60))
+			}
+		}
+		return
+	case strings.HasPrefix(lu, "http://"), strings.HasPrefix(lu, "https://"):
+		lu = lu[strings.Index(lu, "://")+3:]
+	case strings.HasPrefix(lu, "www."):
+	default:
+		return
+	}
+	host := lu
+	if k := strings.IndexAny(host, "/?#\\\"'<> "); k >= 0 {
+		host = host[:k]
+	}
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		host = host[at+1:]
+		sink.addJoined("", "url:userinfo")
+	}
+	if k := strings.LastIndexByte(host, ':'); k >= 0 {
+		if k != len(host)-1 {
+			sink.addJoined("", "url:port")
+		}
+		host = host[:k]
+	}
+	host = strings.Trim(host, ".")
+	if host == "" {
+		return
+	}
+	if isIPv4(host) {
+		sink.addJoined("", "url:ip")
+		return
+	}
+	if strings.Contains(host, "%") {
+		sink.addJoined("", "url:escaped-host")
+	}
+	sink.addJoined("url:", capToken(host, 60))
+	if p := parentDomain(host); p != "" && p != host {
+		sink.addJoined("url:", p)
+	}
+}
+
+// tokenList collects what a tokenSink is given.
+type tokenList []string
+
+func (l *tokenList) addJoined(prefix, s string) { *l = append(*l, prefix+s) }
+
+var urlSeeds = []string{
+	"http://Www.Example.COM/Path?Q=1", "HTTPS://a.b.example:8080/", "www.EXAMPLE.co.jp/x", "mailto:Someone@Example.ORG?subject=Hi",
+	"http://user@Bank.example@evil.example/", "http://192.0.2.1/a", "http://%65xample.com", "http://\u212Aelvin.example/",
+	"MA\u0130LTO:a@B.example", "http://\xff\xfe.example/", "http://", "www.", "https://..Example..:/",
+}
+
+func TestURLTokensSame(t *testing.T) {
+	for _, u := range urlSeeds {
+		var got, want tokenList
+		urlTokens(&got, u)
+		refURLTokens(&want, u)
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%q: got %q, want %q", u, got, want)
+		}
+	}
+}
+
+func FuzzURLTokensSame(f *testing.F) {
+	for _, u := range urlSeeds {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, u string) {
+		var got, want tokenList
+		urlTokens(&got, u)
+		refURLTokens(&want, u)
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("%q: got %q, want %q", u, got, want)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // parentDomain returns the registrable part of a host name, roughly: the
@@ -38,7 +39,15 @@ type tokenSink interface {
 // or "url:ip" for a numeric host. mailto: links give "email:domain".
 func urlTokens(sink tokenSink, u string) {
 	u = strings.TrimSpace(u)
-	lu := strings.ToLower(u)
+	// Only the host is lower-cased: strings.ToLower maps rune by rune and
+	// no rune to or from the ASCII delimiters below, so cutting u and then
+	// lowering the host gives the host of the lowered URL, without
+	// lowering (and copying) a long path. The scheme is read from the
+	// first runes lowered (each gives at least one byte).
+	lu := strings.ToLower(firstRunes(u, 8))
+	if strings.HasPrefix(lu, "mailto:") {
+		lu = strings.ToLower(u)
+	}
 	switch {
 	case strings.HasPrefix(lu, "mailto:"):
 		if at := strings.LastIndexByte(lu, '@'); at >= 0 {
@@ -52,15 +61,19 @@ func urlTokens(sink tokenSink, u string) {
 		}
 		return
 	case strings.HasPrefix(lu, "http://"), strings.HasPrefix(lu, "https://"):
-		lu = lu[strings.Index(lu, "://")+3:]
+		// Only ASCII runes lower to these letters (of the two non-ASCII
+		// runes that lower to ASCII, K and İ, neither is here), so the
+		// scheme has the same bytes in u.
+		u = u[strings.Index(u, "://")+3:]
 	case strings.HasPrefix(lu, "www."):
 	default:
 		return
 	}
-	host := lu
+	host := u
 	if k := strings.IndexAny(host, "/?#\\\"'<> "); k >= 0 {
 		host = host[:k]
 	}
+	host = strings.ToLower(host)
 	if at := strings.LastIndexByte(host, '@'); at >= 0 {
 		host = host[at+1:] // user-info trick: http://bank.example@evil.example/
 		sink.addJoined("", "url:userinfo")
@@ -86,4 +99,18 @@ func urlTokens(sink tokenSink, u string) {
 	if p := parentDomain(host); p != "" && p != host {
 		sink.addJoined("url:", p)
 	}
+}
+
+// firstRunes returns the first n runes of s (all of s if it has fewer).
+func firstRunes(s string, n int) string {
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
 }
