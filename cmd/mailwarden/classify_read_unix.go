@@ -11,7 +11,12 @@ import (
 // read reads the file at path with plain system calls: open, fstat, read,
 // close. os.Open also registers every file with the runtime's poller (two
 // more system calls that fail for regular files) and allocates an *os.File.
+// Standard input ("-") goes through readMessage; a FIFO or other
+// non-regular file (its size says nothing) is read to its end.
 func (r *messageReader) read(path string) ([]byte, error) {
+	if path == stdinPath {
+		return readMessage(path)
+	}
 	var fd int
 	var err error
 	for {
@@ -25,15 +30,40 @@ func (r *messageReader) read(path string) ([]byte, error) {
 	}
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
-	size := int64(maxMessageFile)
-	if syscall.Fstat(fd, &st) == nil && st.Size < size {
-		size = st.Size
+	if err := syscall.Fstat(fd, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return r.readToEnd(fd, path)
 	}
 	// Exactly the size the file had when opened, as readMessage reads it:
 	// no further read to find the end.
+	size := min(st.Size, maxMessageFile)
 	buf := r.room(size)[:size]
 	n := 0
 	for n < len(buf) {
+		k, err := syscall.Read(fd, buf[n:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read message %s: %w", path, err)
+		}
+		if k == 0 {
+			break
+		}
+		n += k
+	}
+	return buf[:n], nil
+}
+
+// readToEnd reads fd until end of file or maxMessageFile bytes.
+func (r *messageReader) readToEnd(fd int, path string) ([]byte, error) {
+	buf := r.room(64 << 10)
+	n := 0
+	for n < maxMessageFile {
+		if n == len(buf) {
+			grown := make([]byte, min(2*len(buf), maxMessageFile))
+			copy(grown, buf[:n])
+			r.buf, buf = grown, grown
+		}
 		k, err := syscall.Read(fd, buf[n:])
 		if err == syscall.EINTR {
 			continue
