@@ -63,14 +63,20 @@ func classIndex(spam bool) int {
 // allows reports whether a message of the class may step the weights now.
 func (q *lrQueue) allows(spam bool) bool { return q.last != spam || q.run < lrMaxRun }
 
-// push keeps a copy of a message's hashes until its step may be taken.
-func (q *lrQueue) push(hs []uint64, spam bool) {
+// push keeps a copy of a message's hashes until its step may be taken,
+// reporting whether the oldest waiting message was dropped to make room.
+func (q *lrQueue) push(hs []uint64, spam bool) (dropped bool) {
 	p := &q.pending[classIndex(spam)]
 	if len(*p) == lrMaxPending {
 		*p = slices.Delete(*p, 0, 1)
+		dropped = true
 	}
 	*p = append(*p, slices.Clone(hs))
+	return dropped
 }
+
+// waiting is the number of messages whose steps wait.
+func (q *lrQueue) waiting() int { return len(q.pending[0]) + len(q.pending[1]) }
 
 // remove drops a waiting message with hashes hs, reporting whether there
 // was one.
@@ -95,7 +101,8 @@ func (m *Model) stepped(spam bool) {
 	} else {
 		q.last, q.run = spam, 1
 	}
-	m.lrMsgs = min(m.lrMsgs+1, m.spamMsgs+m.hamMsgs)
+	m.lrMsgs++
+	m.fitLR()
 	other := !spam
 	p := &q.pending[classIndex(other)]
 	for len(*p) > 0 && q.allows(other) {
@@ -112,19 +119,42 @@ func (m *Model) stepped(spam bool) {
 		} else {
 			q.last, q.run = other, 1
 		}
-		m.lrMsgs = min(m.lrMsgs+1, m.spamMsgs+m.hamMsgs)
+		m.lrMsgs++
+		m.fitLR()
 	}
 }
 
+// fitLR keeps lrMsgs + lrDropped within the messages counted (untraining
+// and halving lower that). The caller holds m.mu for writing.
+func (m *Model) fitLR() {
+	total := m.spamMsgs + m.hamMsgs
+	m.lrMsgs = min(m.lrMsgs, total)
+	m.lrDropped = min(m.lrDropped, total-m.lrMsgs)
+}
+
 // mix returns share and β for the model's counts; the caller holds m.mu.
+//
+// share is the part of the counted messages that stepped the weights, but
+// counts that came from elsewhere (a prior, a version 1 store) are only
+// held against weights that have seen fewer than lrTrusted messages: such
+// weights are young, not biased, and the Fisher method gives way to them as
+// they learn (measured on TREC 2007 with a 2,000-message Thunderbird prior:
+// ham-as-spam 8 of 2,922 when the prior weighed on share for good, 2 this
+// way). Messages dropped from a one-class run (lrDropped) or waiting count
+// in full.
 func (m *Model) mix() (share, beta float64) {
-	total := uint64(m.spamMsgs) + uint64(m.hamMsgs)
+	lr, dropped := uint64(m.lrMsgs), uint64(m.lrDropped)+uint64(m.queue.waiting())
+	bound := min(uint64(m.spamMsgs)+uint64(m.hamMsgs), max(lrTrusted, lr+dropped))
 	share = 1
-	if total > 0 && uint64(m.lrMsgs) < total {
-		share = float64(m.lrMsgs) / float64(total)
+	if bound > 0 && lr < bound {
+		share = float64(lr) / float64(bound)
 	}
 	return share, m.opts.BayesWeight*share + (1 - share)
 }
+
+// lrTrusted is how many steps make the weights as good as the counts of a
+// prior (logistic.go, mix).
+const lrTrusted = 1000
 
 // lrStep returns the step Train adds to the weight of each token of the
 // message with hashes hs (Untrain takes it away): LearnRate·(y - p)/√n at

@@ -178,6 +178,10 @@ type Model struct {
 	// message of a long one-class run that was never stepped); see share in
 	// logistic.go.
 	lrMsgs uint32
+	// lrDropped is how many were left out of the weights for being too
+	// long a run of one class (logistic.go): unlike a prior's messages,
+	// their absence biases the weights, so they weigh on share for good.
+	lrDropped uint32
 	// queue defers the weight steps of long one-class runs (logistic.go).
 	queue lrQueue
 }
@@ -265,8 +269,8 @@ func (m *Model) trainHashes(hs []uint64, spam bool) {
 	}
 	if now {
 		m.stepped(spam)
-	} else {
-		m.queue.push(hs, spam)
+	} else if m.queue.push(hs, spam) {
+		m.lrDropped++
 	}
 }
 
@@ -286,7 +290,7 @@ func (m *Model) untrainHashes(hs []uint64, spam bool) {
 	if stepped {
 		m.lrMsgs = satDec(m.lrMsgs)
 	}
-	m.lrMsgs = min(m.lrMsgs, m.spamMsgs+m.hamMsgs)
+	m.fitLR()
 	for _, h := range hs {
 		if e := m.tokens.find(h); e != nil {
 			if spam {
@@ -323,6 +327,8 @@ func (m *Model) halve() {
 	m.spamMsgs = (m.spamMsgs + 1) / 2
 	m.hamMsgs = (m.hamMsgs + 1) / 2
 	m.lrMsgs = satSub(m.spamMsgs+m.hamMsgs, (noLR+1)/2)
+	m.lrDropped /= 2
+	m.fitLR()
 	m.tokens.eachRef(func(_ uint64, e *entry) {
 		e.spam = uint16((uint32(e.spam) + 1) / 2)
 		e.ham = uint16((uint32(e.ham) + 1) / 2)

@@ -484,3 +484,31 @@ func TestWaitingSteps(t *testing.T) {
 		t.Errorf("after a ham: %d waiting, %d stepped", n, m.lrMsgs)
 	}
 }
+
+// Steps that wait past lrMaxPending are dropped, and those still waiting
+// are saved as dropped: both weigh on share for good.
+func TestDroppedSteps(t *testing.T) {
+	m := New(DefaultOptions())
+	m.trainHashes([]uint64{1, 2}, false)
+	for i := range lrMaxRun + lrMaxPending + 3 {
+		m.trainHashes([]uint64{1, 3, uint64(100 + i)}, true)
+	}
+	if m.lrDropped != 3 || m.queue.waiting() != lrMaxPending || m.lrMsgs != 1+lrMaxRun {
+		t.Fatalf("dropped %d, waiting %d, stepped %d", m.lrDropped, m.queue.waiting(), m.lrMsgs)
+	}
+	share, _ := m.mix()
+	if want := float64(1+lrMaxRun) / float64(m.spamMsgs+m.hamMsgs); math.Abs(share-want) > 1e-9 {
+		t.Errorf("share %.4f, want %.4f: the dropped and the waiting steps count in full", share, want)
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m2 := New(DefaultOptions())
+	if err := m2.load(buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if m2.lrDropped != 3+lrMaxPending || m2.lrMsgs != m.lrMsgs || m2.queue.waiting() != 0 {
+		t.Errorf("reloaded: dropped %d, stepped %d, waiting %d", m2.lrDropped, m2.lrMsgs, m2.queue.waiting())
+	}
+}

@@ -117,7 +117,7 @@ func (m *Model) RemovePrior(p Prior) {
 	defer m.mu.Unlock()
 	m.spamMsgs = satSub(m.spamMsgs, p.SpamMsgs)
 	m.hamMsgs = satSub(m.hamMsgs, p.HamMsgs)
-	m.lrMsgs = min(m.lrMsgs, m.spamMsgs+m.hamMsgs)
+	m.fitLR()
 	for tok, pc := range p.Tokens {
 		s, h := min(pc.Spam, p.SpamMsgs), min(pc.Ham, p.HamMsgs)
 		k := tokenHash(tok)

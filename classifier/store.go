@@ -25,6 +25,7 @@ const StoreFile = "tokens.db"
 //	ham      uint32   ham messages counted
 //	ntokens  uint32   number of token records
 //	lr       uint32   messages that also trained the weights (Model.lrMsgs)
+//	dropped  uint32   messages left out of the weights (Model.lrDropped)
 //	records  ntokens × { uint64 token hash, uvarint spam, uvarint ham, float32 weight }
 //	crc      uint32   CRC-32C of everything before it
 //
@@ -36,7 +37,7 @@ const (
 	storeMagic    = "MWTOKENS"
 	storeVersion  = 2
 	headerSizeV1  = 8 + 4*4
-	headerSize    = headerSizeV1 + 4
+	headerSize    = headerSizeV1 + 8
 	minRecordV1   = 8 + 1 + 1 // hash and two one-byte counts
 	minRecord     = minRecordV1 + 4
 	storeVersion1 = 1
@@ -121,9 +122,10 @@ func (m *Model) load(data []byte) error {
 	spam := binary.LittleEndian.Uint32(data[12:])
 	ham := binary.LittleEndian.Uint32(data[16:])
 	n := binary.LittleEndian.Uint32(data[20:])
-	var lr uint32
+	var lr, dropped uint32
 	if version == storeVersion {
-		lr = min(binary.LittleEndian.Uint32(data[24:]), spam+ham)
+		lr = binary.LittleEndian.Uint32(data[24:])
+		dropped = binary.LittleEndian.Uint32(data[28:])
 	}
 	// A version 1 store may count more than the 16-bit entries hold: halve
 	// (rounding up) as often as a daemon would have.
@@ -132,7 +134,7 @@ func (m *Model) load(data []byte) error {
 		shift++
 	}
 	fit := func(v uint64) uint64 { return (v + 1<<shift - 1) >> shift }
-	spam, ham, lr = uint32(fit(uint64(spam))), uint32(fit(uint64(ham))), uint32(fit(uint64(lr)))
+	spam, ham = uint32(fit(uint64(spam))), uint32(fit(uint64(ham)))
 	// Parse first, so a truncated file says "truncated" rather than
 	// "checksum mismatch".
 	recs := body[hsize:]
@@ -178,7 +180,9 @@ func (m *Model) load(data []byte) error {
 		return corrupt("checksum mismatch")
 	}
 	m.mu.Lock()
-	m.tokens, m.spamMsgs, m.hamMsgs, m.lrMsgs = tokens, spam, ham, lr
+	m.tokens, m.spamMsgs, m.hamMsgs, m.lrMsgs, m.lrDropped = tokens, spam, ham, lr, dropped
+	m.queue = lrQueue{}
+	m.fitLR()
 	m.mu.Unlock()
 	return nil
 }
@@ -245,6 +249,8 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	binary.LittleEndian.PutUint32(hdr[16:], m.hamMsgs)
 	binary.LittleEndian.PutUint32(hdr[20:], uint32(m.tokens.len()))
 	binary.LittleEndian.PutUint32(hdr[24:], m.lrMsgs)
+	// Waiting steps are not saved: loaded again, they were dropped.
+	binary.LittleEndian.PutUint32(hdr[28:], m.lrDropped+uint32(m.queue.waiting()))
 	if _, err := cw.Write(hdr[:]); err != nil {
 		return cw.n, err
 	}
