@@ -29,12 +29,13 @@ func (v Verdict) String() string {
 	return "verdict(" + itoa(int(v)) + ")"
 }
 
-// Reason is one token's evidence. SpamProb is what the token alone says:
-// the logistic of its share of the score (its regression weight, mixed with
-// the log-odds of Robinson's f(w) while the model's weights have seen only
-// part of its training, see logistic.go), so above 0.5 it pushes the message
-// towards spam. Weight is the token's regression weight; Spam and Ham are
-// the training counts behind f(w).
+// Reason is one token's evidence. While the regression carries most of
+// the score (logistic.go: share at least 1/2, as for any model trained by
+// Train alone), the tokens of largest |Weight| are listed and SpamProb is
+// the logistic of the weight; otherwise (a model mostly of a prior or of a
+// version 1 store) the significant tokens farthest from 0.5 and SpamProb is
+// Robinson's f(w). Either way above 0.5 the token pushes the message
+// towards spam. Spam and Ham are the training counts behind f(w).
 type Reason struct {
 	Token    string
 	SpamProb float64
