@@ -81,6 +81,11 @@ func TestStatesAndActionsHaveTexts(t *testing.T) {
 			t.Errorf("state %q has no text", s)
 		}
 	}
+	for _, key := range []string{"tb report thin good", "tb report thin junk"} { // built from a name
+		if !i18n.Has(key) {
+			t.Errorf("%q has no text", key)
+		}
+	}
 	for _, v := range []classifier.Verdict{classifier.Ham, classifier.Unsure, classifier.Spam} {
 		if key := "verdict " + v.String(); !i18n.Has(key) {
 			t.Errorf("verdict %v has no text", v)

@@ -144,22 +144,20 @@ func findTrainingDat(profile, arg string) (string, error) {
 		found := profilesIn([]string{dir, filepath.Join(dir, "Profiles")})
 		switch len(found) {
 		case 0:
-			return "", fmt.Errorf("no %s in %s: give the Thunderbird profile directory (Help > Troubleshooting Information > Profile Folder in Thunderbird); a profile whose junk filter was never trained has none",
-				classifier.TrainingDatFile, dir)
+			return "", errors.New(lang.T("tb no file", classifier.TrainingDatFile, dir))
 		case 1:
 			return found[0], nil
 		}
-		return "", fmt.Errorf("%s holds several Thunderbird profiles with training data; pick one with --profile:\n  %s", dir, strings.Join(found, "\n  "))
+		return "", errors.New(lang.T("tb several in", dir, strings.Join(found, "\n  ")))
 	}
 	found := profilesIn(defaultThunderbirdRoots())
 	switch len(found) {
 	case 0:
-		return "", fmt.Errorf("no Thunderbird training data found in the usual places (%s): pass --profile DIR or the training.dat file",
-			strings.Join(defaultThunderbirdRoots(), ", "))
+		return "", errors.New(lang.T("tb none found", strings.Join(defaultThunderbirdRoots(), ", ")))
 	case 1:
 		return found[0], nil
 	}
-	return "", fmt.Errorf("several Thunderbird profiles have training data; pick one with --profile:\n  %s", strings.Join(found, "\n  "))
+	return "", errors.New(lang.T("tb several", strings.Join(found, "\n  ")))
 }
 
 // profilesIn returns the training.dat files one directory below roots.
@@ -263,31 +261,28 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 func printImportReport(path string, rep classifier.ImportReport, full bool) {
-	fmt.Printf("Thunderbird training data: %s\n", path)
-	fmt.Printf("  trained on %s junk and %s good messages; %s token records\n",
-		thousands(int(rep.JunkMsgs)), thousands(int(rep.GoodMsgs)), thousands(rep.Records))
-	fmt.Printf("  mapped:  %s records onto %s tokens of mailwarden (%s)\n",
-		thousands(rep.Mapped), thousands(rep.Tokens), byCount(rep.MappedBy))
-	fmt.Printf("  dropped: %s records (%s)\n", thousands(rep.Dropped), byCount(rep.DroppedBy))
+	fmt.Println(lang.T("tb report file", path))
+	fmt.Println(lang.T("tb report trained", thousands(int(rep.JunkMsgs)), thousands(int(rep.GoodMsgs)), thousands(rep.Records)))
+	fmt.Println(lang.T("tb report mapped", thousands(rep.Mapped), thousands(rep.Tokens), byCount(rep.MappedBy)))
+	fmt.Println(lang.T("tb report dropped", thousands(rep.Dropped), byCount(rep.DroppedBy)))
 	own := uint64(rep.OwnSpam) + uint64(rep.OwnHam)
 	switch {
 	case rep.Scale == 1 && full:
-		fmt.Println("  weight:  full (--full)")
+		fmt.Println(lang.T("tb report full"))
 	case rep.Scale == 1:
-		fmt.Printf("  weight:  full (%s messages, within the bound of %s: your own training (%s) or %s, the larger)\n",
-			thousands(int(rep.JunkMsgs)+int(rep.GoodMsgs)), thousands(int(max(own, classifier.PriorFloor))), thousands(int(own)), thousands(classifier.PriorFloor))
+		fmt.Println(lang.T("tb report within",
+			thousands(int(rep.JunkMsgs)+int(rep.GoodMsgs)), thousands(int(max(own, classifier.PriorFloor))), thousands(int(own)), thousands(classifier.PriorFloor)))
 	default:
-		fmt.Printf("  weight:  counts scaled by %.3g so Thunderbird's training weighs as %s messages, no more than your own training (%s) or %s (--full: unscaled)\n",
-			rep.Scale, thousands(int(rep.AddedSpam)+int(rep.AddedHam)), thousands(int(own)), thousands(classifier.PriorFloor))
+		fmt.Println(lang.T("tb report scaled",
+			rep.Scale, thousands(int(rep.AddedSpam)+int(rep.AddedHam)), thousands(int(own)), thousands(classifier.PriorFloor)))
 	}
-	fmt.Printf("  adds:    %s spam and %s ham messages' worth, %s tokens\n",
-		thousands(int(rep.AddedSpam)), thousands(int(rep.AddedHam)), thousands(rep.AddedTokens))
+	fmt.Println(lang.T("tb report adds", thousands(int(rep.AddedSpam)), thousands(int(rep.AddedHam)), thousands(rep.AddedTokens)))
 	for _, c := range []struct {
 		n    uint32
 		name string
 	}{{rep.GoodMsgs, "good"}, {rep.JunkMsgs, "junk"}} {
 		if c.n < 10 {
-			fmt.Printf("  note:    Thunderbird was trained on only %d %s messages: that side of its evidence is thin until mailwarden trains on your mail\n", c.n, c.name)
+			fmt.Println(lang.T("tb report thin "+c.name, c.n))
 		}
 	}
 }
