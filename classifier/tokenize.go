@@ -349,6 +349,9 @@ func isSep(r rune) bool {
 	if r < utf8.RuneSelf {
 		return asciiSep[r]
 	}
+	if isCJKLetter(r) {
+		return false // the common case in CJK text, without the Unicode tables
+	}
 	if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
 		return true
 	}
@@ -356,6 +359,14 @@ func isSep(r rune) bool {
 }
 
 func isCJKSymbol(r rune) bool { return r == '々' || r == '〆' || r == 'ヶ' }
+
+// isCJKLetter reports runes of the blocks that hold nothing but letters:
+// CJK Unified Ideographs, Hangul syllables, and the hiragana and katakana
+// letters (TestCJKLetterRanges checks every one against the tables).
+func isCJKLetter(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 ||
+		r >= 0x3041 && r <= 0x3096 || r >= 0x30A1 && r <= 0x30FA
+}
 
 var asciiSep = func() (t [utf8.RuneSelf]bool) {
 	for c := 0; c < utf8.RuneSelf; c++ {
@@ -726,6 +737,8 @@ func runeClass(r rune) int {
 		return clsNone
 	}
 	switch {
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return clsHan // all Han (TestCJKLetterRanges), before the table search
 	case r >= 0x3041 && r <= 0x309F:
 		return clsHira
 	case r >= 0x30A0 && r <= 0x30FF, r >= 0x31F0 && r <= 0x31FF:

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -187,4 +188,20 @@ func FuzzNFKC(f *testing.F) {
 			t.Fatalf("nfkc(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestCJKLetterRanges: the fast paths of isSep and runeClass agree with the
+// Unicode tables for every rune they cover.
+func TestCJKLetterRanges(t *testing.T) {
+	for r := rune(0x80); r <= 0xFFFF; r++ {
+		if !isCJKLetter(r) {
+			continue
+		}
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			t.Fatalf("%U is a separator but isCJKLetter", r)
+		}
+		if r >= 0x4E00 && r <= 0x9FFF && !unicode.Is(unicode.Han, r) {
+			t.Fatalf("%U is not Han", r)
+		}
+	}
 }
