@@ -13,7 +13,12 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/mailwarden/mailwarden/i18n"
 )
+
+// lang is the language of the errors: the user's, as the command line's.
+var lang = i18n.Detect()
 
 // Version is the schema version this build writes and understands.
 const Version = 1
@@ -77,7 +82,7 @@ func (m *TLSMode) UnmarshalText(b []byte) error {
 		*m = s
 		return nil
 	}
-	return fmt.Errorf("tls = %q is not a TLS mode: use \"tls\" (port 993), \"starttls\" (port 143) or \"none\"", b)
+	return errors.New(lang.T("config bad tls", b))
 }
 
 // Duration is a time.Duration written as "90s", "5m".
@@ -87,7 +92,7 @@ type Duration struct{ time.Duration }
 func (d *Duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
-		return fmt.Errorf("%q is not a duration: write it like \"60s\" or \"5m\"", b)
+		return errors.New(lang.T("config bad duration", b))
 	}
 	d.Duration = v
 	return nil
@@ -125,7 +130,7 @@ func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &Error{File: path, Msg: "no config file here: create it (see README.md, \"Your own account\") or pass --config"}
+			return nil, &Error{File: path, Msg: lang.T("config no file")}
 		}
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -145,7 +150,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, &Error{File: path, Line: lineOf(data, k[len(k)-1], 0), Msg: fmt.Sprintf("unknown setting %q: check its spelling against README.md or remove it", k.String())}
+		return nil, &Error{File: path, Line: lineOf(data, k[len(k)-1], 0), Msg: lang.T("config unknown setting", k.String())}
 	}
 	c.Path = path
 	if err := c.migrate(); err != nil {
@@ -173,7 +178,7 @@ func (c *Config) migrate() error {
 	case c.Version == 0:
 		c.Version = Version
 	case c.Version > Version:
-		return fmt.Errorf("version = %d is newer than this mailwarden understands (%d): update mailwarden", c.Version, Version)
+		return errors.New(lang.T("config newer", c.Version, Version))
 	}
 	return nil
 }
@@ -210,37 +215,37 @@ func (c *Config) applyDefaults() {
 
 func (c *Config) validate(data []byte) error {
 	bad := func(i int, key, msg string) error {
-		return &Error{File: c.Path, Line: lineOf(data, key, i), Msg: fmt.Sprintf("account %d: %s", i+1, msg)}
+		return &Error{File: c.Path, Line: lineOf(data, key, i), Msg: lang.T("config account", i+1, msg)}
 	}
 	names := map[string]bool{}
 	for i, a := range c.Accounts {
 		switch {
 		case a.Host == "":
-			return bad(i, "", "host is missing: add host = \"mail.example.jp\"")
+			return bad(i, "", lang.T("config no host"))
 		case a.Username == "":
-			return bad(i, "", "username is missing: add username = \"you@example.jp\"")
+			return bad(i, "", lang.T("config no username"))
 		case a.Port < 1 || a.Port > 65535:
-			return bad(i, "port", fmt.Sprintf("port = %d is not a TCP port: use 993 for tls or 143 for starttls", a.Port))
+			return bad(i, "port", lang.T("config bad port", a.Port))
 		case a.TLS == "none" && !a.AllowPlaintext:
-			return bad(i, "tls", "tls = \"none\" sends the password in clear text: use \"tls\" or \"starttls\", or set allow_plaintext = true if you really mean it")
+			return bad(i, "tls", lang.T("config plaintext"))
 		case a.TrainCap < 0:
-			return bad(i, "train_cap", "train_cap must be 0 or more")
+			return bad(i, "train_cap", lang.T("config train cap"))
 		case a.MaxFetchKiB < 1 || a.MaxFetchKiB > 10240:
-			return bad(i, "max_fetch_kib", "max_fetch_kib must be between 1 and 10240")
+			return bad(i, "max_fetch_kib", lang.T("config max fetch"))
 		case a.PollInterval.Duration < time.Second:
-			return bad(i, "poll_interval", "poll_interval must be at least 1s")
+			return bad(i, "poll_interval", lang.T("config poll interval"))
 		case names[a.Name]:
-			return bad(i, "name", fmt.Sprintf("name %q is used by another account: give each account its own name", a.Name))
+			return bad(i, "name", lang.T("config name used", a.Name))
 		}
 		names[a.Name] = true
 	}
 	for _, v := range []float64{c.Classifier.HamCutoff, c.Classifier.SpamCutoff} {
 		if v < 0 || v > 1 {
-			return &Error{File: c.Path, Line: lineOf(data, "ham_cutoff", 0), Msg: "classifier cutoffs must lie between 0 and 1"}
+			return &Error{File: c.Path, Line: lineOf(data, "ham_cutoff", 0), Msg: lang.T("config cutoff range")}
 		}
 	}
 	if c.Classifier.SpamCutoff != 0 && c.Classifier.HamCutoff >= c.Classifier.SpamCutoff {
-		return &Error{File: c.Path, Line: lineOf(data, "spam_cutoff", 0), Msg: "spam_cutoff must be above ham_cutoff"}
+		return &Error{File: c.Path, Line: lineOf(data, "spam_cutoff", 0), Msg: lang.T("config cutoff order")}
 	}
 	if err := c.validateLearn(data); err != nil {
 		return err

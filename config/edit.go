@@ -27,7 +27,7 @@ func AppendAccount(path string, a Account) error {
 	}
 	for _, x := range c.Accounts {
 		if x.Name == a.Name {
-			return fmt.Errorf("an account named %q exists already: remove it first or pick another name", a.Name)
+			return errors.New(lang.T("config account exists", a.Name))
 		}
 	}
 	var b bytes.Buffer
@@ -86,7 +86,7 @@ func RemoveAccount(path, name string) error {
 		}
 	}
 	if idx < 0 {
-		return fmt.Errorf("no account named %q in %s (see `mailwarden account list`)", name, path)
+		return errors.New(lang.T("config no account", name, path))
 	}
 	lines := strings.SplitAfter(string(old), "\n")
 	start := lineOf(old, "", idx) - 1

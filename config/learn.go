@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -32,21 +33,21 @@ func NormalizeListEntry(s string) (string, error) {
 	e = strings.TrimPrefix(e, "@")
 	switch {
 	case e == "":
-		return "", fmt.Errorf("empty entry: write an address (sato@example.jp) or a domain (example.jp)")
+		return "", errors.New(lang.T("config empty entry"))
 	case strings.HasPrefix(e, "*."):
-		return "", fmt.Errorf("%q: write %q: a domain covers its subdomains", s, e[2:])
+		return "", errors.New(lang.T("config wildcard", s, e[2:]))
 	case strings.ContainsAny(e, " \t,;<>\"'()[]\\*"):
-		return "", fmt.Errorf("%q is not an address or a domain: write one per entry, like sato@example.jp or example.jp", s)
+		return "", errors.New(lang.T("config not entry", s))
 	}
 	local, domain, isAddr := strings.Cut(e, "@")
 	if isAddr && (local == "" || strings.Contains(domain, "@") || !validDomain(domain)) {
-		return "", fmt.Errorf("%q is not an address: write it like sato@example.jp", s)
+		return "", errors.New(lang.T("config not address", s))
 	}
 	if !isAddr {
 		domain = e
 	}
 	if !validDomain(domain) {
-		return "", fmt.Errorf("%q: %q is not a domain name: write it like example.jp", s, domain)
+		return "", errors.New(lang.T("config not domain", s, domain))
 	}
 	return e, nil
 }
@@ -69,7 +70,7 @@ func (c *Config) validateLearn(data []byte) error {
 	for i := range c.Accounts {
 		a := &c.Accounts[i]
 		bad := func(key, msg string) error {
-			return &Error{File: c.Path, Line: lineOf(data, key, i), Msg: fmt.Sprintf("account %d: %s", i+1, msg)}
+			return &Error{File: c.Path, Line: lineOf(data, key, i), Msg: lang.T("config account", i+1, msg)}
 		}
 		for _, l := range []struct {
 			key  string
@@ -91,21 +92,21 @@ func (c *Config) validateLearn(data []byte) error {
 		}
 		for _, e := range a.AllowList {
 			if slices.Contains(a.BlockList, e) {
-				return bad("block_list", fmt.Sprintf("%q is on both allow_list and block_list: remove it from one", e))
+				return bad("block_list", lang.T("config both lists", e))
 			}
 		}
 		for j, d := range a.OwnDomains {
 			e, err := NormalizeListEntry(d)
 			if err != nil || strings.Contains(e, "@") {
-				return bad("own_domains", fmt.Sprintf("own_domains: %q is not a domain: write it like example.jp", d))
+				return bad("own_domains", lang.T("config own domain", d))
 			}
 			a.OwnDomains[j] = e
 		}
 		switch {
 		case a.AllowListOnly && len(a.AllowList) == 0:
-			return bad("allow_list_only", "allow_list_only = true with an empty allow_list would send all new mail to Junk: add your customers' domains to allow_list, or set allow_list_only = false")
+			return bad("allow_list_only", lang.T("config allow only empty"))
 		case a.JunkMaxAgeDays < 0 || a.JunkMaxAgeDays > MaxJunkAgeDays:
-			return bad("junk_max_age_days", fmt.Sprintf("junk_max_age_days = %d: use 0 (keep junk) or a number of days up to %d", a.JunkMaxAgeDays, MaxJunkAgeDays))
+			return bad("junk_max_age_days", lang.T("config junk age", a.JunkMaxAgeDays, MaxJunkAgeDays))
 		}
 	}
 	return nil
@@ -126,7 +127,7 @@ func SetAccountList(path, account, key string, values []string) error {
 	}
 	idx := slices.IndexFunc(c.Accounts, func(a Account) bool { return a.Name == account })
 	if idx < 0 {
-		return fmt.Errorf("no account named %q in %s (see `mailwarden account list`)", account, path)
+		return errors.New(lang.T("config no account", account, path))
 	}
 	lines := strings.SplitAfter(string(old), "\n")
 	start := lineOf(old, "", idx) - 1 // the [[account]] line

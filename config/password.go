@@ -24,18 +24,18 @@ func (a *Account) Password() (string, error) {
 			return v, nil
 		}
 		if a.PasswordFile == "" {
-			return "", fmt.Errorf("account %s: environment variable %s is empty: export it with the IMAP password", a.Name, a.PasswordEnv)
+			return "", errors.New(lang.T("config env empty", a.Name, a.PasswordEnv))
 		}
 	}
 	fi, err := os.Stat(a.PasswordFile)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("account %s: password file %s does not exist: write the password into it and chmod 600 it", a.Name, a.PasswordFile)
+			return "", errors.New(lang.T("config pwfile missing", a.Name, a.PasswordFile))
 		}
 		return "", fmt.Errorf("account %s: password file: %w", a.Name, err)
 	}
 	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("account %s: password file %s can be read by other users (mode %v): run chmod 600 %s", a.Name, a.PasswordFile, fi.Mode().Perm(), a.PasswordFile)
+		return "", errors.New(lang.T("config pwfile open", a.Name, a.PasswordFile, fi.Mode().Perm().String(), a.PasswordFile))
 	}
 	b, err := os.ReadFile(a.PasswordFile)
 	if err != nil {
@@ -43,7 +43,7 @@ func (a *Account) Password() (string, error) {
 	}
 	pw := strings.TrimRight(string(b), "\r\n")
 	if pw == "" {
-		return "", fmt.Errorf("account %s: password file %s is empty", a.Name, a.PasswordFile)
+		return "", errors.New(lang.T("config pwfile empty", a.Name, a.PasswordFile))
 	}
 	return pw, nil
 }
