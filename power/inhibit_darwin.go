@@ -3,9 +3,11 @@
 package power
 
 import (
-	"fmt"
+	"errors"
 	"os"
 	"strconv"
+
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // caffeinate is macOS' own tool for power assertions.
@@ -23,7 +25,7 @@ type Inhibitor struct{ h *processHold }
 func KeepAwake(why string) (*Inhibitor, error) {
 	h, err := startProcessHold(caffeinate, "-i", "-w", strconv.Itoa(os.Getpid()))
 	if err != nil {
-		return nil, fmt.Errorf("keep the Mac awake: %w: it may sleep; turn off its sleep timer by hand", err)
+		return nil, errors.New(i18n.Detect().T("awake failed", err.Error()))
 	}
 	return &Inhibitor{h: h}, nil
 }

@@ -1,10 +1,12 @@
 package power
 
 import (
-	"fmt"
+	"errors"
 	"os"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // Inhibitor holds a sleep inhibitor lock until Release.
@@ -19,14 +21,14 @@ type Inhibitor struct {
 func KeepAwake(why string) (*Inhibitor, error) {
 	conn, err := dbus.ConnectSystemBus()
 	if err != nil {
-		return nil, fmt.Errorf("keep the PC awake: no system D-Bus (%v): the PC may sleep; turn off its sleep timer by hand", err)
+		return nil, errors.New(i18n.Detect().T("awake no bus", err.Error()))
 	}
 	obj := conn.Object("org.freedesktop.login1", "/org/freedesktop/login1")
 	var fd dbus.UnixFD
 	err = obj.Call("org.freedesktop.login1.Manager.Inhibit", 0, "idle:sleep", "mailwarden", why, "block").Store(&fd)
 	if err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("keep the PC awake: logind refused the inhibitor (%v): the PC may sleep; turn off its sleep timer by hand", err)
+		return nil, errors.New(i18n.Detect().T("awake logind refused", err.Error()))
 	}
 	return &Inhibitor{fd: os.NewFile(uintptr(fd), "logind-inhibitor"), conn: conn}, nil
 }

@@ -3,8 +3,10 @@
 package power
 
 import (
-	"fmt"
+	"errors"
 	"runtime"
+
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // Inhibitor holds a sleep inhibitor lock until Release.
@@ -12,7 +14,7 @@ type Inhibitor struct{}
 
 // KeepAwake is not available on this OS in this build.
 func KeepAwake(why string) (*Inhibitor, error) {
-	return nil, fmt.Errorf("keep the PC awake is not available on %s in this build: turn off its sleep timer by hand", runtime.GOOS)
+	return nil, errors.New(i18n.Detect().T("awake unsupported", runtime.GOOS))
 }
 
 // Release lets the machine sleep again.

@@ -3,9 +3,12 @@
 package power
 
 import (
+	"errors"
 	"fmt"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // SetThreadExecutionState's flags (winbase.h).
@@ -41,7 +44,7 @@ func KeepAwake(why string) (*Inhibitor, error) {
 		func() { setExecutionState(esContinuous) },
 	)
 	if err != nil {
-		return nil, fmt.Errorf("keep the PC awake: %w: it may sleep; turn off its sleep timer by hand", err)
+		return nil, errors.New(i18n.Detect().T("awake failed", err.Error()))
 	}
 	return &Inhibitor{h: h}, nil
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // Service is the keyring service name passwords are filed under.
@@ -57,7 +59,7 @@ func (s *Store) Warning() string {
 	if s.keyring {
 		return ""
 	}
-	return fmt.Sprintf("no OS keyring answered (no Secret Service on D-Bus?): passwords are kept in %s, readable only by you (mode 0600)", s.path())
+	return i18n.Detect().T("secrets in file", s.path())
 }
 
 func (s *Store) path() string { return filepath.Join(s.dir, FileName) }

@@ -15,6 +15,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // Bucket names. Keys inside per-account buckets are documented where used.
@@ -86,7 +88,7 @@ func OpenOrRecover(path string) (s *Store, note string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return s, fmt.Sprintf("state store %s was corrupt and was moved to %s; sync state is being rebuilt from the server", path, aside), nil
+	return s, i18n.Detect().T("store recovered", path, aside), nil
 }
 
 // Path returns the file the store lives in.

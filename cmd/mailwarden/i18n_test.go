@@ -14,14 +14,14 @@ import (
 	"github.com/mailwarden/mailwarden/localapi"
 )
 
-// Every text key the command line and the daemon ask for exists (in both
-// languages: i18n's own test checks that), so no English id shows up in a
-// Japanese terminal. Keys are found in the source: the literal first
+// Every text key the command line, the daemon and the packages whose
+// messages they show ask for exists (in both languages: i18n's own test
+// checks that), so no English id shows up in a Japanese terminal. Keys are found in the source: the literal first
 // argument of each .T(...) call, and the done text of simple(...).
 func TestEveryUsedTextKeyExists(t *testing.T) {
 	fset := token.NewFileSet()
 	found := 0
-	for _, dir := range []string{".", "../../daemon"} {
+	for _, dir := range []string{".", "../../daemon", "../../config", "../../power", "../../secrets", "../../store"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
