@@ -38,7 +38,7 @@ func cmdExplain(ctx context.Context, args []string) error {
 	}
 	var all []explained
 	for _, f := range fs.Args() {
-		raw, err := readMessage(f)
+		raw, err := readMessageCtx(ctx, f)
 		if err != nil {
 			return err
 		}

@@ -3,26 +3,36 @@
 package main
 
 import (
+	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
+// fifoSetup builds the binary and makes a FIFO nobody writes to.
+func fifoSetup(t *testing.T) (bin, dir, fifo string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin = buildBinary(t)
+	dir = t.TempDir()
+	fifo = filepath.Join(dir, "msg.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return bin, dir, fifo
+}
+
 // A command stuck reading a FIFO that nobody writes ends on Ctrl-C: at the
 // first if it can stop cleanly, at the latest at the second (the signal's
 // default action is back once the first was seen).
 func TestCtrlCEndsACommandStuckOnAFIFO(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := buildBinary(t)
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "msg.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bin, dir, fifo := fifoSetup(t)
 	cmd := exec.Command(bin, "classify", "--store", filepath.Join(dir, "store"), fifo)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -41,4 +51,37 @@ func TestCtrlCEndsACommandStuckOnAFIFO(t *testing.T) {
 	cmd.Process.Kill()
 	<-done
 	t.Fatal("still running after two Ctrl-C")
+}
+
+// explain and train give up a FIFO read at the first Ctrl-C: they say so
+// and exit 130.
+func TestCtrlCStopsExplainOnAFIFO(t *testing.T) {
+	bin, dir, fifo := fifoSetup(t)
+	for _, args := range [][]string{
+		{"explain", "--store", filepath.Join(dir, "store"), fifo},
+		{"train", "--store", filepath.Join(dir, "store"), "--spam", fifo},
+	} {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "LC_ALL=C") // the English "interrupted"
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		time.Sleep(500 * time.Millisecond) // let it reach the read
+		cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case err := <-done:
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("%s: %v, stderr %q; want exit %d saying interrupted", args[0], err, stderr.String(), exitInterrupted)
+			}
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Errorf("%s: still running 5 s after Ctrl-C", args[0])
+		}
+	}
 }

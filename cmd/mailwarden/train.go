@@ -73,7 +73,7 @@ func cmdTrain(ctx context.Context, args []string) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			raw, err := readMessage(f)
+			raw, err := readMessageCtx(ctx, f)
 			if err != nil {
 				return err
 			}
@@ -130,6 +130,33 @@ func messageFiles(paths []string) ([]string, error) {
 
 // stdinPath names standard input among message files.
 const stdinPath = "-"
+
+// readMessageCtx is readMessage that gives up when ctx is done. Only a
+// FIFO, a pipe or a terminal can block (a FIFO's open waits for a writer,
+// its reads for data) and no read of those can be cancelled, so it runs in
+// a goroutine that is left behind: the command is ending anyway.
+func readMessageCtx(ctx context.Context, path string) ([]byte, error) {
+	if path != stdinPath {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().IsRegular() {
+			return readMessage(path)
+		}
+	}
+	type result struct {
+		raw []byte
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		raw, err := readMessage(path)
+		ch <- result{raw, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.raw, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
 
 // readMessage reads a message file, or standard input for "-"; a message
 // over maxMessageFile is cut there (the classifier reads far less than that
