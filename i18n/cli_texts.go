@@ -5,6 +5,7 @@ func init() {
 	add(map[string]map[Lang]string{
 		"usage header":     {En: "usage: mailwarden COMMAND [flags]\n\ncommands:", Ja: "使い方: mailwarden コマンド [フラグ]\n\nコマンド:"},
 		"usage footer":     {En: "\nRun `mailwarden COMMAND -h` for a command's flags.", Ja: "\n各コマンドのフラグは `mailwarden コマンド -h` で表示します。"},
+		"create config":    {En: "create config", Ja: "設定ファイルを作成できません"},
 		"interrupted":      {En: "interrupted", Ja: "中断しました"},
 		"unknown command":  {En: "unknown command %q", Ja: "不明なコマンド %q"},
 		"flags usage":      {En: "usage of %s:", Ja: "%s の使い方:"},

@@ -43,6 +43,12 @@ func init() {
 		"verdict ham":    {En: "ham", Ja: "通常メール"},
 		"verdict unsure": {En: "unsure", Ja: "判定保留"},
 
+		// eval and demo
+		"eval corpora": {En: "give one or more corpora: NAME.tar.xz, an unpacked directory with index and data/, or a name in the shared corpus directory", Ja: "コーパスを 1 つ以上指定してください: NAME.tar.xz、index と data/ のある展開済みディレクトリ、または共有コーパスディレクトリ内の名前"},
+		"eval limit":   {En: "--limit must be 0 or more", Ja: "--limit は 0 以上にしてください"},
+		"eval corpus":  {En: "corpus %s: want NAME.tar.xz or a directory with index and data/", Ja: "コーパス %s: NAME.tar.xz か、index と data/ のあるディレクトリを指定してください"},
+		"demo report":  {En: "report written to %s", Ja: "レポートを %s に書き出しました"},
+
 		// import-thunderbird
 		"usage tbimport":      {En: "usage: mailwarden import-thunderbird [--store DIR] [--profile DIR | FILE]", Ja: "使い方: mailwarden import-thunderbird [--store ディレクトリ] [--profile ディレクトリ | ファイル]"},
 		"tb no file":          {En: "no %s in %s: give the Thunderbird profile directory (Help > Troubleshooting Information > Profile Folder in Thunderbird); a profile whose junk filter was never trained has none", Ja: "%s が %s にありません。Thunderbird のプロファイルフォルダー（Thunderbird の ヘルプ > トラブルシューティング情報 > プロファイルフォルダー）を指定してください。迷惑メールフィルターを学習させたことのないプロファイルにはありません"},

@@ -37,7 +37,7 @@ func cmdDemo(ctx context.Context, args []string) error {
 		if werr := rep.WriteJSON(*report); werr != nil {
 			return werr
 		}
-		fmt.Printf("report written to %s\n", *report)
+		fmt.Println(lang.T("demo report", *report))
 	}
 	return err
 }

@@ -28,14 +28,14 @@ func cmdEval(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usageError{"give one or more corpora: NAME.tar.xz, an unpacked directory with index and data/, or a name in the shared corpus directory"}
+		return usageError{lang.T("eval corpora")}
 	}
 	mode, err := eval.ParseMode(*modeName)
 	if err != nil {
 		return usageError{err.Error()}
 	}
 	if *limit < 0 {
-		return usageError{"--limit must be 0 or more"}
+		return usageError{lang.T("eval limit")}
 	}
 	if *saveScores != "" {
 		if err := os.MkdirAll(*saveScores, 0o755); err != nil {
@@ -114,7 +114,7 @@ func openCorpus(arg, work string) (string, []corpus.Labelled, error) {
 		return filepath.Base(abs), msgs, nil
 	case err == nil:
 		if !strings.HasSuffix(arg, ".tar.xz") {
-			return "", nil, usageError{fmt.Sprintf("corpus %s: want NAME.tar.xz or a directory with index and data/", arg)}
+			return "", nil, usageError{lang.T("eval corpus", arg)}
 		}
 		msgs, err := corpus.Load(arg, work)
 		return strings.TrimSuffix(filepath.Base(arg), ".tar.xz"), msgs, err

@@ -29,7 +29,7 @@ func cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	if created, err := config.Init(*cfgPath); err != nil {
-		return fmt.Errorf("create config: %w", err)
+		return fmt.Errorf("%s: %w", lang.T("create config"), err)
 	} else if created {
 		log.Info("no config file yet: created one with no account; add one with `mailwarden account add`", "path", *cfgPath)
 	}
