@@ -14,7 +14,7 @@ var texts = map[string]map[Lang]string{
 	"paused":       {En: "filtering paused", Ja: "フィルタリング一時停止中"},
 
 	// Status.
-	"daemon running":   {En: "mailwarden running (pid %d, since %s); classifier trained on %d spam, %d ham", Ja: "mailwarden 実行中（pid %d、%s から）。学習済み: 迷惑メール %d 通、通常メール %d 通"},
+	"daemon running":   {En: "mailwarden running (pid %d, since %s); classifier trained on %d spam, %d ham", Ja: "mailwarden 実行中（pid %d、起動 %s）。学習済み: 迷惑メール %d 通、通常メール %d 通"},
 	"filtering paused": {En: "filtering is PAUSED: new mail stays in INBOX until `mailwarden resume`", Ja: "フィルタリングは一時停止中です。`mailwarden resume` まで新着メールは受信箱に残ります"},
 	"warning":          {En: "warning: %s", Ja: "警告: %s"},
 	"status header":    {En: "ACCOUNT\tSTATE\tSINCE\tJUDGED\tMOVED\tNOTE", Ja: "アカウント\t状態\t開始\t判定\t移動\t備考"},
