@@ -324,3 +324,63 @@ func TestRestartCatchUp(t *testing.T) {
 	noSeen(t, srv, user)
 	assertProtocolRules(t, rawlog(t, srv, nil))
 }
+
+// First start interleaves the folders a batch at a time, the one furthest
+// behind first, so the classifier sees spam and ham mixed rather than all
+// of Junk and then all of INBOX (its online weights learn little from one
+// class at a time). Every message is still trained once, with its folder's
+// class.
+func TestFirstStartInterleaves(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, dovecot.Options{})
+	const nSpam, nHam = 2 * batchSize, 4 * batchSize
+	for i := range nSpam {
+		save(t, srv, user, "Junk", mail(fmt.Sprintf("<s-%d@x>", i), "spam"))
+	}
+	for i := range nHam {
+		save(t, srv, user, "INBOX", mail(fmt.Sprintf("<h-%d@x>", i), "ham"))
+	}
+	st, h := NewMemState(), newHandler()
+	r := startWatcher(t, testAccount(srv, user), st, h)
+	r.waitEvent(t, "watching", 1, 30*time.Second)
+	r.stop(t)
+
+	h.mu.Lock()
+	trained, order := maps(h.trained), slices.Clone(h.trainOrd)
+	h.mu.Unlock()
+	if len(order) != nSpam+nHam || len(trained) != nSpam+nHam {
+		t.Fatalf("trained %d messages (%d distinct), want %d", len(order), len(trained), nSpam+nHam)
+	}
+	for id, spam := range trained {
+		if spam != strings.HasPrefix(id, "<s-") {
+			t.Errorf("%s trained as spam=%v", id, spam)
+		}
+	}
+	// Folders keep pace with their size: INBOX (twice Junk) trains at most
+	// two batches in a row, Junk one, and spam is spread over the scan.
+	run, longest := 0, 0
+	for i, id := range order {
+		if i > 0 && trained[id] == trained[order[i-1]] {
+			run++
+		} else {
+			run = 1
+		}
+		longest = max(longest, run)
+	}
+	if longest > 2*batchSize {
+		t.Errorf("a run of %d messages of one class (batch %d)", longest, batchSize)
+	}
+	q := len(order) / 2
+	for k := range 2 {
+		spam := 0
+		for _, id := range order[k*q : (k+1)*q] {
+			if trained[id] {
+				spam++
+			}
+		}
+		if spam == 0 {
+			t.Errorf("no spam trained in half %d of the scan", k+1)
+		}
+	}
+	noSeen(t, srv, user)
+}
