@@ -61,24 +61,23 @@ func cmdTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, set := range []struct {
-		paths []string
-		spam  bool
-	}{{spam, true}, {ham, false}} {
-		files, err := messageFiles(set.paths)
+	spamFiles, err := messageFiles(spam)
+	if err != nil {
+		return err
+	}
+	hamFiles, err := messageFiles(ham)
+	if err != nil {
+		return err
+	}
+	for _, f := range interleave(spamFiles, hamFiles) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		raw, err := readMessageCtx(ctx, f.path)
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			raw, err := readMessageCtx(ctx, f)
-			if err != nil {
-				return err
-			}
-			m.Train(raw, set.spam)
-		}
+		m.Train(raw, f.spam)
 	}
 	if err := m.Save(); err != nil {
 		return err
@@ -86,6 +85,31 @@ func cmdTrain(ctx context.Context, args []string) error {
 	s, h := m.Counts()
 	fmt.Println(lang.T("trained", s, h, storeDir))
 	return nil
+}
+
+// labelled is a message file and its class.
+type labelled struct {
+	path string
+	spam bool
+}
+
+// interleave merges the spam and ham files, each in its own order, evenly
+// (as a line is drawn on a grid): the classifier's online weights learn
+// from a mixed stream and little from all the spam and then all the ham.
+func interleave(spam, ham []string) []labelled {
+	out := make([]labelled, 0, len(spam)+len(ham))
+	i, j := 0, 0
+	for i < len(spam) || j < len(ham) {
+		// Take spam while its share so far is behind its share of the whole.
+		if j == len(ham) || (i < len(spam) && i*len(ham) <= j*len(spam)) {
+			out = append(out, labelled{spam[i], true})
+			i++
+		} else {
+			out = append(out, labelled{ham[j], false})
+			j++
+		}
+	}
+	return out
 }
 
 func defaultStore() (string, error) {
