@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command benchtool drives mailwarden's side-by-side benchmarks (bench/peers.sh
 // and bench/speed.sh): it prepares corpora with the label headers stripped,
 // runs mailwarden, bogofilter, spamprobe and SpamAssassin's Bayes through the
