@@ -74,6 +74,7 @@ func FuzzTokenize(f *testing.F) {
 		if len(toks) > MaxTokens {
 			t.Fatalf("%d tokens, over the cap", len(toks))
 		}
+		checkTokenHashes(t, "input", msg)
 	})
 }
 

@@ -17,21 +17,22 @@ const (
 	tagSignal // img, font, form, script, ...
 )
 
-// tagInfo holds the kinds of the tags that have one, and their names as
-// static strings.
-var tagInfo = func() map[string]struct {
+// tagEntry is a tag name (a static string) and its kinds.
+type tagEntry struct {
 	name  string
 	kinds uint8
-} {
-	m := map[string]struct {
-		name  string
-		kinds uint8
-	}{}
+}
+
+// tagInfo holds the kinds of the tags that have one, in an open-addressing
+// table (a Go map's string hashing cost more than the rest of the tag).
+var tagInfo = func() (t [tagSlots]tagEntry) {
 	add := func(kind uint8, names ...string) {
 		for _, n := range names {
-			e := m[n]
-			e.name, e.kinds = n, e.kinds|kind
-			m[n] = e
+			i := tagHome([]byte(n))
+			for t[i].name != "" && t[i].name != n {
+				i = (i + 1) % tagSlots
+			}
+			t[i].name, t[i].kinds = n, t[i].kinds|kind
 		}
 	}
 	add(tagBlock, "p", "br", "div", "tr", "td", "th", "li", "ul", "ol", "table", "tbody", "thead",
@@ -40,8 +41,26 @@ var tagInfo = func() map[string]struct {
 		"textarea", "section", "article", "header", "footer", "nav", "button", "caption")
 	add(tagSignal, "img", "font", "form", "input", "iframe", "script", "center", "map", "area",
 		"base", "object", "embed", "blink", "marquee", "style", "link")
-	return m
+	return t
 }()
+
+const tagSlots = 128
+
+// tagHome is the slot where the search for the lower-case name b starts.
+func tagHome(b []byte) int {
+	n := len(b)
+	return int(uint(b[0])*31+uint(b[n-1])*7+uint(b[n/2])*3+uint(n)) % tagSlots
+}
+
+// lookupTag returns the entry of the lower-case tag name b (not empty).
+func lookupTag(b []byte) (tagEntry, bool) {
+	for i := tagHome(b); tagInfo[i].name != ""; i = (i + 1) % tagSlots {
+		if tagInfo[i].name == string(b) {
+			return tagInfo[i], true
+		}
+	}
+	return tagEntry{}, false
+}
 
 // htmlToText strips tags from HTML, skipping script and style content and
 // comments, and decodes character references. Inline tags and comments join
@@ -128,7 +147,7 @@ func htmlToTextTags(s string) (string, []string, []string) {
 			for k := 0; k < n; k++ {
 				lname[k] = lowerASCII[tag[k]]
 			}
-			if e, ok := tagInfo[string(lname[:n])]; ok {
+			if e, ok := lookupTag(lname[:n]); ok {
 				kinds, name = e.kinds, e.name
 			} else if n == 6 && string(lname[:n]) == "script" || n == 5 && string(lname[:n]) == "style" {
 				name = string(lname[:n])

@@ -123,3 +123,26 @@ func TestTokenHashStable(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupTag holds the tag table to what it was built from, and finds
+// no names it does not hold.
+func TestLookupTag(t *testing.T) {
+	n := 0
+	for _, e := range tagInfo {
+		if e.name == "" {
+			continue
+		}
+		n++
+		if got, ok := lookupTag([]byte(e.name)); !ok || got != e {
+			t.Errorf("lookupTag(%q) = %v, %v", e.name, got, ok)
+		}
+	}
+	if n < 50 {
+		t.Errorf("%d tags in the table", n)
+	}
+	for _, s := range []string{"a", "span", "b", "scrip", "imgs", "blockquot", "x"} {
+		if e, ok := lookupTag([]byte(s)); ok {
+			t.Errorf("lookupTag(%q) = %v", s, e)
+		}
+	}
+}

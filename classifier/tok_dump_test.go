@@ -33,10 +33,23 @@ func TestTokenDump(t *testing.T) {
 		"tomoyo_users_ja", "bsfilter_ja_fixtures", "spamassassin_testsuite", "ja_ham_mixed"} {
 		for _, msg := range loadCorpus(t, name) {
 			toks := Tokenize(msg.data)
+			checkTokenHashes(t, msg.name, msg.data)
 			x := Extract(msg.data)
 			th := sha256.Sum256([]byte(strings.Join(toks, "\n")))
 			xh := sha256.Sum256([]byte(x.Subject + "\x00" + x.From + "\x00" + x.To + "\x00" + x.Body + "\x00" + strings.Join(x.Notes, "\x00")))
 			fmt.Fprintf(w, "%s/%s %d %s %s\n", name, filepath.Base(msg.name), len(toks), hex.EncodeToString(th[:8]), hex.EncodeToString(xh[:8]))
+		}
+	}
+}
+
+// checkTokenHashes fails unless the hashes the tokenizer computed for msg
+// (some as it copies the bytes) are tokenHash of its tokens' text.
+func checkTokenHashes(t testing.TB, name string, msg []byte) {
+	tz := tokenizeParsed(parse(msg))
+	defer tz.release()
+	for i, s := range tz.strings() {
+		if got, want := tz.hashes[i], tokenHash(s); got != want {
+			t.Fatalf("%s: token %q has hash %x, want %x", name, s, got, want)
 		}
 	}
 }

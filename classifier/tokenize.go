@@ -82,12 +82,20 @@ func (t *tokenizer) reset(minTable int) {
 // before (the duplicate's bytes are dropped from the arena), and false when
 // the token is empty or over the current field's bound.
 func (t *tokenizer) add(off int) (span, bool) {
-	if len(t.arena) == off || t.count >= t.limit {
+	if len(t.arena) == off {
+		return span{}, false
+	}
+	return t.addHash(off, hashBytes(t.arena[off:]))
+}
+
+// addHash is add for a token whose hash h the caller computed (as
+// hashBytes of the arena's bytes from off on, which must not be empty).
+func (t *tokenizer) addHash(off int, h uint64) (span, bool) {
+	if t.count >= t.limit {
 		t.arena = t.arena[:off]
 		return span{}, false
 	}
 	t.count++
-	h := hashBytes(t.arena[off:])
 	k := fixKey(h)
 	mask := uint64(len(t.table) - 1)
 	for i := k & mask; ; i = (i + 1) & mask {
@@ -388,7 +396,12 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 	}
 	i := 0
 	for i < len(s) && !t.full() {
-		// Skip separators.
+		// Skip separators: runs of ASCII ones first, in a tight loop.
+		for textClass[s[i]] == tcSep {
+			if i++; i == len(s) {
+				return
+			}
+		}
 		switch textClass[s[i]] {
 		case tcSep:
 			i++
@@ -399,16 +412,27 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 				continue
 			}
 		}
-		// A chunk is a maximal run of non-separators; note its first '@'
-		// on the way.
-		j, high, at := i, false, -1
+		// A chunk is a maximal run of non-separators; note its first '@',
+		// and whether it holds other bytes that end a word or joiners
+		// that split one, on the way.
+		j, high, at, punct, inner := i, false, -1, false, false
 	scan:
 		for j < len(s) {
+			// Letters and digits, the most of any chunk, in a tight loop.
+			for textClass[s[j]] == tcWord {
+				if j++; j == len(s) {
+					break scan
+				}
+			}
 			switch textClass[s[j]] {
-			case tcWord:
-				j++
 			case tcSep:
 				break scan
+			case tcInner:
+				inner = true
+				j++
+			case tcPunct:
+				punct = true
+				j++
 			case tcAt:
 				if at < 0 {
 					at = j - i
@@ -423,7 +447,7 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 				j += size
 			}
 		}
-		t.chunk(prefix, s[i:j], body, high, at)
+		t.chunk(prefix, s[i:j], body, high, at, punct, inner)
 		i = j
 	}
 }
@@ -479,10 +503,12 @@ func isASCIIWhite(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c 
 
 // Byte classes of text scanning.
 const (
-	tcWord = iota // ASCII that is part of a chunk
-	tcSep         // ASCII separator
-	tcAt          // '@'
-	tcHigh        // the first or a later byte of a multi-byte rune
+	tcWord  = iota // ASCII that is part of a chunk
+	tcSep          // ASCII separator
+	tcAt           // '@'
+	tcHigh         // the first or a later byte of a multi-byte rune
+	tcPunct        // ASCII that is part of a chunk but not of a word: ! / : % & ? = # + ~
+	tcInner        // a joiner that splits compounds: . - _
 )
 
 var textClass = func() (t [256]uint8) {
@@ -494,6 +520,10 @@ var textClass = func() (t [256]uint8) {
 			t[c] = tcSep
 		case c == '@':
 			t[c] = tcAt
+		case asciiClass[c] == bOther:
+			t[c] = tcPunct
+		case asciiClass[c]&bInner != 0:
+			t[c] = tcInner
 		}
 	}
 	return t
@@ -517,8 +547,10 @@ func isASCII(s string) bool {
 }
 
 // chunk tokenizes one run of non-separator text: a URL, an e-mail address,
-// or words and CJK segments. at is the offset of its first '@' (-1: none).
-func (t *tokenizer) chunk(prefix, c string, body, high bool, at int) {
+// or words and CJK segments. at is the offset of its first '@' (-1: none);
+// high reports bytes of multi-byte runes, punct ASCII bytes that end a word
+// other than '@' (tcPunct), inner joiners that split one (tcInner).
+func (t *tokenizer) chunk(prefix, c string, body, high bool, at int, punct, inner bool) {
 	if body && len(c) > 4 {
 		if b := c[0] | 0x20; (b == 'h' || b == 'w') &&
 			(hasPrefixFold(c, "http://") || hasPrefixFold(c, "https://") || hasPrefixFold(c, "www.")) {
@@ -532,6 +564,11 @@ func (t *tokenizer) chunk(prefix, c string, body, high bool, at int) {
 		c = c[:at]
 	}
 	if !high {
+		if at < 0 && !punct {
+			// Letters, digits and joiners only: one word.
+			t.asciiWord(prefix, c, inner)
+			return
+		}
 		t.asciiWords(prefix, c)
 		return
 	}
@@ -540,9 +577,10 @@ func (t *tokenizer) chunk(prefix, c string, body, high bool, at int) {
 
 // Byte classes of the ASCII fast path.
 const (
-	bOther = iota // ends a word (and is not part of one)
-	bWord         // letter or digit
-	bJoin         // allowed inside a word: . - ' _ $
+	bOther = 0 // ends a word (and is not part of one)
+	bWord  = 1 // letter or digit
+	bJoin  = 2 // allowed inside a word: . - ' _ $
+	bInner = 4 // with bJoin: one that splits a compound (. - _)
 )
 
 var asciiClass = func() (t [256]uint8) {
@@ -551,7 +589,9 @@ var asciiClass = func() (t [256]uint8) {
 		switch {
 		case isASCIILetter(b) || ('0' <= b && b <= '9'):
 			t[c] = bWord
-		case b == '.' || b == '-' || b == '\'' || b == '_' || b == '$':
+		case b == '.' || b == '-' || b == '_':
+			t[c] = bJoin | bInner
+		case b == '\'' || b == '$':
 			t[c] = bJoin
 		}
 	}
@@ -566,19 +606,21 @@ func (t *tokenizer) asciiWords(prefix, c string) {
 			i++
 			continue
 		}
-		j := i + 1
+		j, m := i+1, asciiClass[c[i]]
 		for j < len(c) && asciiClass[c[j]] != bOther {
+			m |= asciiClass[c[j]]
 			j++
 		}
-		t.asciiWord(prefix, c[i:j])
+		t.asciiWord(prefix, c[i:j], m&bInner != 0)
 		i = j
 	}
 }
 
 // asciiWord is word for an ASCII run of letters, digits and joiners, in
 // one pass: trim, copy lower-cased, pair with the previous word, and note
-// inner joiners for the compound parts.
-func (t *tokenizer) asciiWord(prefix, s string) {
+// inner joiners for the compound parts. joiners reports a '.', '-' or '_'
+// anywhere in s (trimmed ends included).
+func (t *tokenizer) asciiWord(prefix, s string, joiners bool) {
 	a, b := 0, len(s)
 	for a < b && trimByte[s[a]]&1 != 0 {
 		a++
@@ -592,6 +634,10 @@ func (t *tokenizer) asciiWord(prefix, s string) {
 	}
 	if len(w) > MaxTokenBytes {
 		t.word(prefix, w) // the skip token, and pairs with it
+		return
+	}
+	if prefix == "" {
+		t.bodyWord(w, joiners && hasInnerJoiner(w))
 		return
 	}
 	off := len(t.arena)
@@ -618,6 +664,77 @@ func (t *tokenizer) asciiWord(prefix, s string) {
 	}
 	if inner != 0 {
 		t.compoundParts(prefix, w)
+	}
+}
+
+// Constants of hashBytes (model.go), which bodyWord computes as it copies.
+const (
+	hashM1 = 0x9E3779B97F4A7C15
+	hashM2 = 0xBF58476D1CE4E5B9
+	hashM3 = 0x94D049BB133111EB
+)
+
+// lower8 lower-cases the eight ASCII bytes of x (none has its top bit set):
+// bytes from 'A' to 'Z' get bit 0x20.
+func lower8(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	ge := x + (0x80-'A')*ones   // top bit: byte >= 'A'
+	gt := x + (0x80-'Z'-1)*ones // top bit: byte > 'Z'
+	return x | (ge&^gt&(0x80*ones))>>2
+}
+
+// bodyWord adds the body word w (ASCII letters, digits and joiners, 3 to
+// MaxTokenBytes bytes, trimmed) lower-cased, pairs it with the previous
+// word and adds its compound parts when inner is set. It copies w eight
+// bytes at a time, lower-casing them as one word and computing the token's
+// hash on the way (hashBytes, step for step), so the bytes are read once.
+// The last 1-7 bytes are read with overlapping loads from w and stored as
+// a whole word, writing up to seven bytes past the token inside the
+// arena's capacity.
+func (t *tokenizer) bodyWord(w string, inner bool) {
+	off := len(t.arena)
+	n := len(w)
+	t.grow(n + 8)
+	d := t.arena[off : off+n+8]
+	h := uint64(n) * hashM1
+	k := 0
+	src := unsafe.Slice(unsafe.StringData(w), n) // read only
+	for ; k+8 <= n; k += 8 {
+		x := lower8(binary.LittleEndian.Uint64(src[k : k+8]))
+		binary.LittleEndian.PutUint64(d[k:k+8], x)
+		h = (h ^ x) * hashM2
+		h ^= h >> 29
+	}
+	if r := n - k; r > 0 {
+		s := src[k:]
+		var x uint64
+		if r >= 4 {
+			lo := uint64(binary.LittleEndian.Uint32(s))
+			hi := uint64(binary.LittleEndian.Uint32(s[r-4:]))
+			x = lo | hi<<(8*uint(r-4))
+		} else {
+			x = uint64(s[0]) | uint64(s[r/2])<<(8*uint(r/2)) | uint64(s[r-1])<<(8*uint(r-1))
+		}
+		x = lower8(x)
+		binary.LittleEndian.PutUint64(d[k:k+8], x)
+		h = (h ^ x) * hashM2
+		h ^= h >> 29
+	}
+	h ^= h >> 30
+	h *= hashM2
+	h ^= h >> 27
+	h *= hashM3
+	h ^= h >> 31
+	t.arena = t.arena[:off+n]
+	last, ok := t.addHash(off, h)
+	if ok && t.pairs {
+		if t.prev.n > 0 && !t.full() {
+			t.pair(last)
+		}
+		t.prev = last
+	}
+	if inner {
+		t.compoundParts("", w)
 	}
 }
 
@@ -661,7 +778,8 @@ func (t *tokenizer) pair(last span) {
 // before dst, so no byte that matters is overwritten before it is read.
 func copyWords(a []byte, dst, src, n int) {
 	for k := 0; k < n; k += 8 {
-		binary.LittleEndian.PutUint64(a[dst+k:], binary.LittleEndian.Uint64(a[src+k:]))
+		d, s := a[dst+k:dst+k+8], a[src+k:src+k+8]
+		binary.LittleEndian.PutUint64(d, binary.LittleEndian.Uint64(s))
 	}
 }
 
