@@ -4,9 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // Throughput on real mail: the SpamAssassin public corpus (skipped, saying
@@ -149,15 +147,6 @@ func TestStoreFootprint(t *testing.T) {
 		t.Errorf("loaded model heap %d MB, want < 100 MB", heap>>20)
 	}
 	runtime.KeepAlive(m2)
-}
-
-// cpuTime is the CPU time (user+system) the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestThroughputCPU reports messages per CPU-second (less sensitive to a
