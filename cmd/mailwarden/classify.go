@@ -40,11 +40,17 @@ func cmdClassify(ctx context.Context, args []string) error {
 	// allocation machinery.
 	var rd messageReader
 	var line []byte
+	blocking := mayBlock(fs.Args())
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		raw, err := rd.read(f)
+		var raw []byte
+		if blocking[f] {
+			raw, err = readMessageCtx(ctx, f) // Ctrl-C must end a wait on a FIFO
+		} else {
+			raw, err = rd.read(f)
+		}
 		if err != nil {
 			return err
 		}
@@ -79,4 +85,21 @@ func (r *messageReader) room(n int64) []byte {
 		r.buf = make([]byte, max(n, 64<<10))
 	}
 	return r.buf[:cap(r.buf)]
+}
+
+// mayBlock lists the paths among args whose open or read can wait for
+// another process: standard input, FIFOs and other files that are not
+// regular. Directories give regular files only (messageFiles).
+func mayBlock(args []string) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range args {
+		if a == stdinPath {
+			out[a] = true
+			continue
+		}
+		if fi, err := os.Stat(a); err == nil && !fi.IsDir() && !fi.Mode().IsRegular() {
+			out[a] = true
+		}
+	}
+	return out
 }

@@ -53,18 +53,24 @@ func TestCtrlCEndsACommandStuckOnAFIFO(t *testing.T) {
 	t.Fatal("still running after two Ctrl-C")
 }
 
-// explain and train give up a FIFO read at the first Ctrl-C: they say so
-// and exit 130.
+// explain, train and classify give up a FIFO read at the first Ctrl-C:
+// they say so and exit 130; classify still prints the lines of the files
+// it judged before.
 func TestCtrlCStopsExplainOnAFIFO(t *testing.T) {
 	bin, dir, fifo := fifoSetup(t)
+	msg := filepath.Join(dir, "first.eml")
+	if err := os.WriteFile(msg, []byte("Subject: hello\r\n\r\nsee you tomorrow\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
 		{"explain", "--store", filepath.Join(dir, "store"), fifo},
 		{"train", "--store", filepath.Join(dir, "store"), "--spam", fifo},
+		{"classify", "--store", filepath.Join(dir, "store"), msg, fifo},
 	} {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(os.Environ(), "LC_ALL=C") // the English "interrupted"
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
+		var stderr, stdout strings.Builder
+		cmd.Stderr, cmd.Stdout = &stderr, &stdout
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -77,6 +83,9 @@ func TestCtrlCStopsExplainOnAFIFO(t *testing.T) {
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr.String(), "interrupted") {
 				t.Errorf("%s: %v, stderr %q; want exit %d saying interrupted", args[0], err, stderr.String(), exitInterrupted)
+			}
+			if args[0] == "classify" && !strings.HasPrefix(stdout.String(), msg+"\t") {
+				t.Errorf("classify: stdout %q, want the line of %s judged before the FIFO", stdout.String(), msg)
 			}
 		case <-time.After(5 * time.Second):
 			cmd.Process.Kill()
