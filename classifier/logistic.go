@@ -218,3 +218,116 @@ func logit(p float64) float64 {
 	p = min(max(p, 1e-6), 1-1e-6)
 	return math.Log(p / (1 - p))
 }
+
+// A user's correction (TrainCorrection) is the user's explicit judgement of
+// one message, usually of a kind the model has not learnt yet. Counted once
+// and stepped once like Train, it moved the regression by one ordinary step,
+// and a new kind of spam took 4 to 8 corrections to be caught (the Fisher
+// method alone took 2 to 4). So a correction also adds an extra step
+// corrPush·(y - F)·a_t/√n to the weight of each of its n tokens t:
+//
+//   - F is the Fisher score of the message from the counts before it is
+//     counted: a message the counts already judge right (the tenth of a
+//     campaign the user corrects) gets little, one they judge wrong the
+//     whole push, which moves its log-odds by share·corrPush;
+//   - a_t shares the push out by novelty, in proportion to 1/(1 + c_t), c_t
+//     being the messages the token was counted in before, scaled to a mean
+//     of 1 over the message: the weight goes to the tokens that are new,
+//     those a new kind of spam shares with its kin, not those it shares
+//     with the user's ham.
+//
+// Both depend on the counts alone, which UntrainCorrection restores first,
+// so it takes back exactly the push that was added, with nothing recorded.
+// (Steps until the message passed the cutoff by a margin, inverted from the
+// score they reached, were tried first: a margin flattens the scores it
+// reaches, the inversion then amplifies rounding, and 16 corrections taken
+// back in turn left the weights visibly off, log-odds up to 4.)
+//
+// Measured (internal/learncurve, recall after k = 1, 2, 4 corrections, mean
+// over 5 orders; Japanese phishing against an English-trained model): plain
+// Train 6%, 17%, 71%; ten extra regression steps on the message, equal
+// shares, 6%, 34%, 96%; the same aimed 8 past the cutoff with novelty
+// shares, 31%, 88%, 100%; this push with corrPush 10, 44%, 85%, 99%;
+// with 14 (kept), 69%, 93%, 99%, and no held-out ham moved to Junk there
+// (up to 0.07% on the SpamAssassin clusters, as with Train).
+const corrPush = 14
+
+// trainCorrectionHashes is TrainCorrection of a message's hashes.
+func (m *Model) trainCorrectionHashes(hs []uint64, spam bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.trainLocked(hs, spam, true)
+}
+
+// correctionPush returns the push of a correction for each of the
+// message's tokens, corrPush·(y - F)·a_t/√n, from the counts without the
+// message. The caller holds m.mu.
+func (m *Model) correctionPush(hs []uint64, spam bool) []float32 {
+	if len(hs) == 0 {
+		return nil
+	}
+	a := make([]float64, len(hs))
+	var sum float64
+	for i, h := range hs {
+		e, _ := m.tokens.get(h)
+		a[i] = 1 / (1 + float64(e.spam) + float64(e.ham))
+		sum += a[i]
+	}
+	g := corrPush * (classY(spam) - m.fisher(hs)) / math.Sqrt(float64(len(hs)))
+	push := make([]float32, len(hs))
+	for i := range a {
+		push[i] = float32(g * a[i] * float64(len(hs)) / sum)
+	}
+	return push
+}
+
+// fisher is the Fisher score F of the message's counts (score.go). The
+// caller holds m.mu.
+func (m *Model) fisher(hs []uint64) float64 {
+	o := m.opts
+	buf := cluePool.Get().(*clueBuf)
+	clues := buf.clues[:0]
+	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
+	for i, h := range hs {
+		e, ok := m.tokens.get(h)
+		if !ok || e.spam == 0 && e.ham == 0 {
+			continue
+		}
+		f := o.robinson(e, ns, nh)
+		if d := math.Abs(f - 0.5); d >= o.MinDeviation {
+			clues = append(clues, clue{idx: int32(i), f: f, dev: d})
+		}
+	}
+	buf.clues = clues
+	if len(clues) > o.MaxClues {
+		clues = mostExtreme(clues, o.MaxClues)
+	}
+	F := chiCombine(clues)
+	if cap(buf.clues) <= 1<<16 {
+		cluePool.Put(buf)
+	}
+	return F
+}
+
+// untrainCorrectionHashes is UntrainCorrection of a message's hashes: the
+// counts first, then the push they give, then Train's step.
+func (m *Model) untrainCorrectionHashes(hs []uint64, spam bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.uncount(hs, spam, true)
+	push := m.correctionPush(hs, spam)
+	for i, h := range hs {
+		if e := m.tokens.find(h); e != nil {
+			e.w -= push[i]
+		}
+	}
+	m.unstep(hs, spam, true)
+}
+
+// classY is the regression's target of a class: 1 for spam.
+func classY(spam bool) float64 {
+	if spam {
+		return 1
+	}
+	return 0
+}

@@ -211,11 +211,7 @@ func (m *Model) TokenCount() int {
 }
 
 // Train learns msg (raw RFC 822 bytes) as spam or ham.
-func (m *Model) Train(msg []byte, spam bool) {
-	t := tokenizeParsed(parse(msg))
-	m.trainHashes(t.hashes, spam)
-	t.release()
-}
+func (m *Model) Train(msg []byte, spam bool) { m.withHashes(msg, spam, m.trainHashes) }
 
 // Untrain removes what Train(msg, spam) learnt: the counts exactly (unless
 // the store halved its counts in between, see maxCount), the weights by the
@@ -224,9 +220,35 @@ func (m *Model) Train(msg []byte, spam bool) {
 // were trained in between. Counts never go below zero, so untraining a
 // message that was never trained cannot corrupt the store (it only removes
 // what is there).
-func (m *Model) Untrain(msg []byte, spam bool) {
+func (m *Model) Untrain(msg []byte, spam bool) { m.withHashes(msg, spam, m.untrainHashes) }
+
+// TrainCorrection learns msg as spam or ham on the user's word: a message
+// the user moved into or out of Junk, or marked. It counts the message once
+// and steps the weights once as Train does (now, even in a long run of one
+// class), then pushes the weights of its tokens further, the more so the
+// more the counts misjudged it and towards its new tokens (logistic.go), so
+// that one or two corrections teach a new kind of spam. Train stays what
+// bulk training (first start, `mailwarden train`, the TREC evaluation) uses.
+func (m *Model) TrainCorrection(msg []byte, spam bool) {
+	m.withHashes(msg, spam, m.trainCorrectionHashes)
+}
+
+// UntrainCorrection removes what TrainCorrection(msg, spam) learnt, with
+// nothing recorded: the counts exactly (as Untrain), then the push, which
+// depends on the counts alone, then Train's step (as Untrain). Exact right
+// after the TrainCorrection (up to float32 rounding); when other messages
+// were trained in between, the push is recomputed from counts they changed
+// (TestTrainCorrectionInverse: a quarter of it off when every message
+// shares most of its tokens). Only for a message trained by
+// TrainCorrection: one trained by Train is untrained by Untrain.
+func (m *Model) UntrainCorrection(msg []byte, spam bool) {
+	m.withHashes(msg, spam, m.untrainCorrectionHashes)
+}
+
+// withHashes tokenizes msg and hands its hashes to f.
+func (m *Model) withHashes(msg []byte, spam bool, f func(hs []uint64, spam bool)) {
 	t := tokenizeParsed(parse(msg))
-	m.untrainHashes(t.hashes, spam)
+	f(t.hashes, spam)
 	t.release()
 }
 
@@ -244,22 +266,34 @@ func (m *Model) UntrainTokens(toks []string, spam bool) {
 func (m *Model) trainHashes(hs []uint64, spam bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.trainLocked(hs, spam, false)
+}
+
+// trainLocked counts a message and steps the weights (Train), or, for a
+// correction, also pushes them (TrainCorrection, logistic.go). The caller
+// holds m.mu for writing.
+func (m *Model) trainLocked(hs []uint64, spam, correction bool) {
 	if (spam && m.spamMsgs >= maxCount) || (!spam && m.hamMsgs >= maxCount) {
 		m.halve()
 	}
 	// The weights step from the score the message has before it is
-	// counted, as it was classified; unless the step must wait its turn.
-	now := m.queue.allows(spam)
+	// counted, as it was classified; unless the step must wait its turn
+	// (a correction never waits).
+	now := correction || m.queue.allows(spam)
 	var g float32
 	if now {
 		g = m.lrStep(hs, spam)
+	}
+	var push []float32
+	if correction {
+		push = m.correctionPush(hs, spam)
 	}
 	if spam {
 		m.spamMsgs++
 	} else {
 		m.hamMsgs++
 	}
-	for _, h := range hs {
+	for i, h := range hs {
 		e := m.tokens.ref(h)
 		if spam {
 			e.spam = satInc16(e.spam)
@@ -267,6 +301,9 @@ func (m *Model) trainHashes(hs []uint64, spam bool) {
 			e.ham = satInc16(e.ham)
 		}
 		e.w += g
+		if push != nil {
+			e.w += push[i]
+		}
 	}
 	if now {
 		m.stepped(spam)
@@ -279,10 +316,21 @@ func (m *Model) untrainHashes(hs []uint64, spam bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	// A message whose weight step still waits has only its counts to undo.
-	stepped := !m.queue.remove(hs, spam)
+	m.untrainLocked(hs, spam, !m.queue.remove(hs, spam))
+}
+
+// untrainLocked takes back the counts of a message and, if it stepped the
+// weights, the step Train took. The caller holds m.mu for writing.
+func (m *Model) untrainLocked(hs []uint64, spam, stepped bool) {
 	// Counts first, so the model is back where Train found it but for the
 	// weights; tokens left with no count stay until their weights are
 	// stepped back, so that the score below still sees them.
+	m.uncount(hs, spam, stepped)
+	m.unstep(hs, spam, stepped)
+}
+
+// uncount takes back the counts of a message (untrainLocked).
+func (m *Model) uncount(hs []uint64, spam, stepped bool) {
 	if spam {
 		m.spamMsgs = satDec(m.spamMsgs)
 	} else {
@@ -301,6 +349,11 @@ func (m *Model) untrainHashes(hs []uint64, spam bool) {
 			}
 		}
 	}
+}
+
+// unstep takes back the step Train took, once the counts are back
+// (untrainLocked), and drops the tokens left with no count.
+func (m *Model) unstep(hs []uint64, spam, stepped bool) {
 	var g float32
 	if stepped {
 		g = m.lrUnstep(hs, spam)

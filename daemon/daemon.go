@@ -61,8 +61,8 @@ type Daemon struct {
 	accounts  []*supervisor   // in config order
 	paused    bool
 	verdicts  map[string]classifier.Result // judged, awaiting Done; key: account/uidvalidity/uid
-	unsaved   map[trainKey]string          // class trained since the last save
-	unsavedID map[string]string            // the same by identity alone (the model is shared by all accounts)
+	unsaved   map[trainKey]trainedAs       // class trained since the last save
+	unsavedID map[string]trainedAs         // the same by identity alone (the model is shared by all accounts)
 }
 
 // New opens the data directory: the token store and the state store. A
@@ -95,8 +95,8 @@ func New(opts Options) (*Daemon, error) {
 		opts: opts, log: opts.Log, model: model, st: st, hub: newHub(), quota: newQuotaBook(), started: time.Now(),
 		cfg:       opts.Config,
 		verdicts:  map[string]classifier.Result{},
-		unsaved:   map[trainKey]string{},
-		unsavedID: map[string]string{},
+		unsaved:   map[trainKey]trainedAs{},
+		unsavedID: map[string]trainedAs{},
 	}
 	if note != "" {
 		d.log.Warn(note)
@@ -207,17 +207,17 @@ func (d *Daemon) Save() error {
 	}
 	debug.FreeOSMemory() // the encoded store was garbage the moment it hit the disk
 	var recs []store.Training
-	for k, class := range batch {
-		recs = append(recs, store.Training{Account: k.account, Identity: k.identity, Class: class})
+	for k, t := range batch {
+		recs = append(recs, store.Training{Account: k.account, Identity: k.identity, Class: t.class, Correction: t.correction})
 	}
 	if err := d.st.RecordTraining(recs); err != nil {
 		return err
 	}
 	d.mu.Lock()
-	for k, class := range batch {
-		if d.unsaved[k] == class {
+	for k, t := range batch {
+		if d.unsaved[k] == t {
 			delete(d.unsaved, k)
-			if d.unsavedID[k.identity] == class {
+			if d.unsavedID[k.identity] == t {
 				delete(d.unsavedID, k.identity)
 			}
 		}

@@ -53,3 +53,33 @@ func TestVerdictsContactsAndUndoLookups(t *testing.T) {
 		t.Error("move found in another account")
 	}
 }
+
+// The ledger records which trainings were the user's corrections, so that
+// they are untrained with the matching inverse; a ledger without the
+// record (written before it existed) means Train.
+func TestTrainedByCorrection(t *testing.T) {
+	s, _ := open(t)
+	s.RecordTraining([]Training{{Account: "a", Identity: "m1", Class: "spam"}, {Account: "a", Identity: "m2", Class: "ham", Correction: true}})
+	for _, c := range []struct {
+		id, class  string
+		correction bool
+	}{{"m1", "spam", false}, {"m2", "ham", true}, {"m3", "", false}} {
+		if class, corr, err := s.TrainedBy(c.id); err != nil || class != c.class || corr != c.correction {
+			t.Errorf("TrainedBy(%s) = %q, %v, %v; want %q, %v", c.id, class, corr, err, c.class, c.correction)
+		}
+	}
+	// A correction retrained by Train (first start of a wiped token
+	// store) is a Train again; a forgotten training forgets both.
+	s.RecordTraining([]Training{{Account: "a", Identity: "m2", Class: "spam"}})
+	if class, corr, _ := s.TrainedBy("m2"); class != "spam" || corr {
+		t.Errorf("m2 retrained by Train: %q, correction %v", class, corr)
+	}
+	s.RecordTraining([]Training{{Account: "a", Identity: "m1", Class: "spam", Correction: true}})
+	s.RecordTraining([]Training{{Account: "a", Identity: "m1", Class: ""}})
+	if class, corr, _ := s.TrainedBy("m1"); class != "" || corr {
+		t.Errorf("m1 forgotten: %q, correction %v", class, corr)
+	}
+	if sp, h, _ := s.TrainedCount(); sp != 1 || h != 0 {
+		t.Errorf("trained %d spam %d ham", sp, h)
+	}
+}

@@ -47,11 +47,30 @@ func (s *Store) Trained(identity string) (string, error) {
 	return class, nil
 }
 
+// TrainedBy returns the class a message was trained as ("spam", "ham" or
+// "") and whether that was the user's correction (classifier
+// TrainCorrection) rather than Train. A ledger written before corrections
+// were recorded says Train.
+func (s *Store) TrainedBy(identity string) (class string, correction bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		class = string(tx.Bucket(bucketTrained).Get([]byte(identity)))
+		correction = class != "" && string(tx.Bucket(bucketCorrected).Get([]byte(identity))) == class
+		return nil
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("read training ledger: %w", err)
+	}
+	return class, correction, nil
+}
+
 // Training is one message trained from an account's folders.
 type Training struct {
 	Account  string
 	Identity string
 	Class    string // "spam", "ham", or "" to forget the training
+	// Correction: trained as the user's correction (TrainCorrection), to be
+	// untrained with UntrainCorrection.
+	Correction bool
 }
 
 // RecordTraining writes, in one transaction, each message's class to the
@@ -60,13 +79,20 @@ type Training struct {
 func (s *Store) RecordTraining(batch []Training) error {
 	now := time.Now()
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketTrained)
+		b, c := tx.Bucket(bucketTrained), tx.Bucket(bucketCorrected)
 		for _, t := range batch {
 			var err error
 			if t.Class == "" {
 				err = b.Delete([]byte(t.Identity))
 			} else {
 				err = b.Put([]byte(t.Identity), []byte(t.Class))
+			}
+			if err == nil {
+				if t.Class != "" && t.Correction {
+					err = c.Put([]byte(t.Identity), []byte(t.Class))
+				} else {
+					err = c.Delete([]byte(t.Identity))
+				}
 			}
 			if err != nil {
 				return err

@@ -25,7 +25,10 @@ var (
 	bucketPending = []byte("pending") // account\x00mailbox\x00uidvalidity\x00uid -> PendingMove JSON
 	bucketHandled = []byte("handled") // account\x00identity -> Handled JSON
 	bucketTrained = []byte("trained") // identity -> "spam" | "ham"
-	bucketActions = []byte("actions") // big-endian sequence -> Action JSON
+	// identity -> the class of trained when it was the user's correction
+	// (classifier TrainCorrection); none, or another class, means Train.
+	bucketCorrected = []byte("corrected")
+	bucketActions   = []byte("actions") // big-endian sequence -> Action JSON
 )
 
 // ErrCorrupt reports a state file that cannot be read. The caller sets it
@@ -58,7 +61,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("open state store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketFolders, bucketPending, bucketHandled, bucketTrained, bucketActions} {
+		for _, b := range [][]byte{bucketFolders, bucketPending, bucketHandled, bucketTrained, bucketCorrected, bucketActions} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

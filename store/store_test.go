@@ -74,8 +74,8 @@ func TestRecordWritesLogAndLedger(t *testing.T) {
 	if len(acts) != 2 || acts[0].Action != "failed" || acts[1].Action != "mark-ham" {
 		t.Fatalf("last two actions, oldest first: %+v", acts)
 	}
-	s.RecordTraining([]Training{{"a", "m1", "spam"}, {"a", "m2", "ham"}, {"a", "m3", "ham"}})
-	s.RecordTraining([]Training{{"a", "m2", "spam"}, {"a", "m3", ""}})
+	s.RecordTraining([]Training{{"a", "m1", "spam", false}, {"a", "m2", "ham", false}, {"a", "m3", "ham", false}})
+	s.RecordTraining([]Training{{"a", "m2", "spam", false}, {"a", "m3", "", false}})
 	if sp, h, _ := s.TrainedCount(); sp != 2 || h != 0 {
 		t.Fatalf("trained %d spam %d ham", sp, h)
 	}

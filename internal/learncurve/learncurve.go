@@ -1,9 +1,9 @@
 // Package learncurve measures how many user corrections it takes for the
 // classifier to catch a new kind of spam (issue 5): a cluster of spam (one
 // campaign's sender, one subject theme, one language, one period) is held
-// out, the classifier is trained on everything else, then the user's
-// corrections are fed one by one (the first k messages of the cluster
-// trained as spam, as a swipe into Junk does) and the rest of the cluster
+// out, the classifier is trained on everything else (Train), then the
+// user's corrections are fed one by one (the first k messages of the
+// cluster trained with TrainCorrection as spam, as a swipe into Junk does) and the rest of the cluster
 // is classified. Recall is the share moved to Junk (verdict spam, not
 // unsure). Held-out ham measures what the corrections cost.
 //
@@ -192,7 +192,7 @@ func measure(name string, held, train, hamEval, extraEval []Message, opts Option
 		trained := 0
 		for i, k := range opts.Ks {
 			for ; trained < k; trained++ {
-				model.Train(corrections[trained].Raw, true)
+				model.TrainCorrection(corrections[trained].Raw, true)
 			}
 			caught, unsure := 0, 0
 			for _, m := range evalSet {
@@ -227,7 +227,7 @@ func measure(name string, held, train, hamEval, extraEval []Message, opts Option
 			p.Evalued = len(evalSet)
 		}
 		for i := trained - 1; i >= 0; i-- { // back to the base model
-			model.Untrain(corrections[i].Raw, true)
+			model.UntrainCorrection(corrections[i].Raw, true)
 		}
 	}
 	for i := range sums {
