@@ -39,10 +39,7 @@ func (r *messageReader) read(path string) ([]byte, error) {
 	buf := r.room(size)[:size]
 	n := 0
 	for n < len(buf) {
-		k, err := syscall.Read(fd, buf[n:])
-		if err == syscall.EINTR {
-			continue
-		}
+		k, err := readRetry(fd, buf[n:])
 		if err != nil {
 			return nil, fmt.Errorf("read message %s: %w", path, err)
 		}
@@ -64,10 +61,7 @@ func (r *messageReader) readToEnd(fd int, path string) ([]byte, error) {
 			copy(grown, buf[:n])
 			r.buf, buf = grown, grown
 		}
-		k, err := syscall.Read(fd, buf[n:])
-		if err == syscall.EINTR {
-			continue
-		}
+		k, err := readRetry(fd, buf[n:])
 		if err != nil {
 			return nil, fmt.Errorf("read message %s: %w", path, err)
 		}
@@ -77,4 +71,14 @@ func (r *messageReader) readToEnd(fd int, path string) ([]byte, error) {
 		n += k
 	}
 	return buf[:n], nil
+}
+
+// readRetry is read(2), tried again when a signal interrupts it.
+func readRetry(fd int, b []byte) (int, error) {
+	for {
+		k, err := syscall.Read(fd, b)
+		if err != syscall.EINTR {
+			return k, err
+		}
+	}
 }
