@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -146,7 +148,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		if errors.As(err, &pe) {
 			return nil, &Error{File: path, Line: pe.Position.Line, Msg: parseMsg(pe)}
 		}
-		return nil, &Error{File: path, Msg: err.Error()}
+		return nil, decodeError(path, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
@@ -168,7 +170,22 @@ func parseMsg(pe toml.ParseError) string {
 	if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
 		msg = fmt.Sprintf("%s: %s", pe.LastKey, msg)
 	}
-	return msg
+	return lang.T("config syntax", msg)
+}
+
+// typeErrRE matches the TOML decoder's error for a value of the wrong type:
+// `toml: line 6 (last key "account.port"): incompatible types: ...`.
+var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// decodeError is a decoding error other than a syntax error (a value of the
+// wrong type), with its line and a fix where the decoder says which.
+func decodeError(path string, err error) error {
+	m := typeErrRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return &Error{File: path, Msg: err.Error()}
+	}
+	line, _ := strconv.Atoi(m[1])
+	return &Error{File: path, Line: line, Msg: lang.T("config wrong type", m[2], m[3])}
 }
 
 // migrate brings an older schema up to Version. Version 0 (no version line)

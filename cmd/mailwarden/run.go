@@ -28,10 +28,17 @@ func cmdRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if created, err := config.Init(*cfgPath); err != nil {
-		return fmt.Errorf("%s: %w", lang.T("create config"), err)
-	} else if created {
-		log.Info("no config file yet: created one with no account; add one with `mailwarden account add`", "path", *cfgPath)
+	// Only the default file is created: a --config path that does not exist
+	// is a typo (config.Load says so), and a daemon on a new empty config
+	// would do nothing.
+	if *cfgPath == def {
+		created, err := config.Init(*cfgPath)
+		if err != nil {
+			return fmt.Errorf("%s: %w", lang.T("create config"), err)
+		}
+		if created {
+			log.Info("no config file yet: created one with no account; add one with `mailwarden account add`", "path", *cfgPath)
+		}
 	}
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
