@@ -36,27 +36,23 @@ func (r *messageReader) read(path string) ([]byte, error) {
 	// Exactly the size the file had when opened, as readMessage reads it:
 	// no further read to find the end.
 	size := min(st.Size, maxMessageFile)
-	buf := r.room(size)[:size]
-	n := 0
-	for n < len(buf) {
-		k, err := readRetry(fd, buf[n:])
-		if err != nil {
-			return nil, fmt.Errorf("read message %s: %w", path, err)
-		}
-		if k == 0 {
-			break
-		}
-		n += k
-	}
-	return buf[:n], nil
+	return r.fill(fd, path, r.room(size)[:size], false)
 }
 
 // readToEnd reads fd until end of file or maxMessageFile bytes.
 func (r *messageReader) readToEnd(fd int, path string) ([]byte, error) {
-	buf := r.room(64 << 10)
+	return r.fill(fd, path, r.room(64<<10), true)
+}
+
+// fill reads fd into buf until end of file, until buf is full (grow false)
+// or, growing buf, until maxMessageFile bytes.
+func (r *messageReader) fill(fd int, path string, buf []byte, grow bool) ([]byte, error) {
 	n := 0
 	for n < maxMessageFile {
 		if n == len(buf) {
+			if !grow {
+				break
+			}
 			grown := make([]byte, min(2*len(buf), maxMessageFile))
 			copy(grown, buf[:n])
 			r.buf, buf = grown, grown
