@@ -87,6 +87,14 @@ func (m *TLSMode) UnmarshalText(b []byte) error {
 	return errors.New(lang.T("config bad tls", b))
 }
 
+// A value the decoder's UnmarshalText refused (tls = "tsl") reaches Parse
+// as a toml.ParseError though the file is valid TOML: valueError tells the
+// two apart by decoding the file again without the schema.
+func valueError(data []byte) bool {
+	var m map[string]any
+	return toml.Unmarshal(data, &m) == nil
+}
+
 // Duration is a time.Duration written as "90s", "5m".
 type Duration struct{ time.Duration }
 
@@ -146,9 +154,14 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
+			if valueError(data) {
+				// The value is well-formed but not allowed: the message
+				// (from UnmarshalText) lists the allowed ones.
+				return nil, &Error{File: path, Line: pe.Position.Line, Msg: fmt.Sprintf("%s = %s", shortKey(pe.LastKey), pe.Message)}
+			}
 			return nil, &Error{File: path, Line: pe.Position.Line, Msg: parseMsg(pe)}
 		}
-		return nil, decodeError(path, err)
+		return nil, decodeError(path, data, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
@@ -174,18 +187,80 @@ func parseMsg(pe toml.ParseError) string {
 }
 
 // typeErrRE matches the TOML decoder's error for a value of the wrong type:
-// `toml: line 6 (last key "account.port"): incompatible types: ...`.
-var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+// `toml: line 6 (last key "account.port"): incompatible types: TOML value
+// has type string; destination has type integer`.
+var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): incompatible types: .*destination has type (\w+)`)
+
+// shortKey is the last part of a dotted key: "account.port" → "port".
+func shortKey(k string) string { return k[strings.LastIndex(k, ".")+1:] }
 
 // decodeError is a decoding error other than a syntax error (a value of the
-// wrong type), with its line and a fix where the decoder says which.
-func decodeError(path string, err error) error {
+// wrong type), with its line and the value written as it should be.
+func decodeError(path string, data []byte, err error) error {
 	m := typeErrRE.FindStringSubmatch(err.Error())
 	if m == nil {
-		return &Error{File: path, Msg: err.Error()}
+		return &Error{File: path, Msg: lang.T("config wrong type", err.Error())}
 	}
 	line, _ := strconv.Atoi(m[1])
-	return &Error{File: path, Line: line, Msg: lang.T("config wrong type", m[2], m[3])}
+	key := shortKey(m[2])
+	raw := ""
+	if lines := strings.Split(string(data), "\n"); line >= 1 && line <= len(lines) {
+		_, raw, _ = strings.Cut(lines[line-1], "=")
+	}
+	return &Error{File: path, Line: line, Msg: typeMsg(key, rawValue(raw), m[3])}
+}
+
+// rawValue is a value as written, without its quotes and a trailing comment.
+func rawValue(s string) string {
+	s = strings.TrimSpace(s)
+	if q := s[:min(len(s), 1)]; q == `"` || q == "'" {
+		if end := strings.Index(s[1:], q); end >= 0 {
+			return s[1 : end+1]
+		}
+	}
+	v, _, _ := strings.Cut(s, "#")
+	return strings.TrimSpace(v)
+}
+
+// examples are values to show for keys whose written value cannot serve.
+var examples = map[string]string{
+	"port": "993", "version": "1", "train_cap": "2000", "max_fetch_kib": "64", "junk_max_age_days": "30",
+	"show": "75", "warn": "80", "critical": "95", "limit_gb": "15", "ham_cutoff": "0.2", "spam_cutoff": "0.9",
+	"host": `"mail.example.jp"`, "username": `"sato@example.jp"`, "name": `"work"`, "tls": `"tls"`,
+}
+
+// typeMsg says how to write key's value for the decoder's destination type
+// (integer, float, boolean, string, slice, map), with an example built from
+// what was written where it can be.
+func typeMsg(key, raw, dst string) string {
+	example := func(ok bool, v string) string {
+		if ok {
+			return key + " = " + v
+		}
+		if e, found := examples[key]; found {
+			return key + " = " + e
+		}
+		if dst == "integer" || dst == "float" {
+			return key + " = 1"
+		}
+		return key + " = " + v
+	}
+	switch dst {
+	case "integer":
+		_, err := strconv.Atoi(raw)
+		return lang.T("config want number", key, example(err == nil, raw))
+	case "float":
+		_, err := strconv.ParseFloat(raw, 64)
+		return lang.T("config want number", key, example(err == nil, raw))
+	case "boolean":
+		v := strings.ToLower(raw)
+		return lang.T("config want bool", key, example(v == "true" || v == "false", "true"))
+	case "string", "primitive":
+		return lang.T("config want text", key, example(false, strconv.Quote(raw)))
+	case "slice":
+		return lang.T("config want list", key, key+" = ["+strconv.Quote(raw)+"]")
+	}
+	return lang.T("config wrong type", key)
 }
 
 // migrate brings an older schema up to Version. Version 0 (no version line)

@@ -36,14 +36,18 @@ func TestParseErrorsNameFileLineFix(t *testing.T) {
 		line       int
 		fix        string
 	}{
-		{"bad tls", good + "tls = \"ssl\"\n", 8, `use "tls"`},
+		{"bad tls", good + "tls = \"ssl\"\n", 8, `tls = "ssl" is not allowed: use "tls" (port 993), "starttls" (port 143) or "none"`},
 		{"plaintext", good + "tls = \"none\"\n", 8, "allow_plaintext"},
 		{"bad port", good + "port = 99999\n", 8, "993"},
-		{"bad duration", good + "poll_interval = \"often\"\n", 8, `"60s"`},
+		{"bad duration", good + "poll_interval = \"often\"\n", 8, `poll_interval = "often" is not allowed: write a duration like "60s"`},
 		{"unknown key", good + "passwrd = \"x\"\n", 8, "spelling"},
 		{"syntax", good + "host = \n", 8, "fix this line"},
 		{"unclosed string", good + "host = \"mail.example.jp\n", 8, `"double quotes" closed on the same line`},
-		{"wrong type", good + "port = \"993\"\n", 8, "without quotes (port = 993)"},
+		{"wrong type", good + "port = \"993\"\n", 8, "port must be a number, like port = 993 (no quotes)"},
+		{"wrong type bool", good + "dry_run = \"yes\"\n", 8, "dry_run must be true or false, like dry_run = true"},
+		{"wrong type text", good + "junk_folder = 7\n", 8, `junk_folder must be text in double quotes, like junk_folder = "7"`},
+		{"wrong type number", good + "train_cap = \"lots\"\n", 8, `train_cap must be a number, like train_cap = 2000`},
+		{"wrong type list", good + "allow_list = \"example.jp\"\n", 8, `allow_list must be a list in square brackets, like allow_list = ["example.jp"]`},
 		{"no host", "[[account]]\nusername = \"a\"\npassword_env = \"X\"\n", 1, "host ="},
 		{"second account dup name", good + "\n[[account]]\nname = \"work\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"X\"\n", 10, "own name"},
 		{"newer version", strings.Replace(good, "version = 1", "version = 9", 1), 1, "update mailwarden"},
@@ -83,5 +87,20 @@ func TestPasswordFileMustBePrivate(t *testing.T) {
 	a.PasswordEnv = "MW_PW"
 	if pw, _ := a.Password(); pw != "fromenv" {
 		t.Fatalf("env not preferred: %q", pw)
+	}
+}
+
+// A value of the right TOML type that is not allowed is not called a
+// syntax error, and gets no advice on quoting.
+func TestBadValueIsNotSyntax(t *testing.T) {
+	_, err := Parse("c.toml", []byte(good+"tls = \"tsl\"\n"))
+	want := `c.toml:8: tls = "tsl" is not allowed: use "tls" (port 993), "starttls" (port 143) or "none" (only with allow_plaintext = true)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+	for _, no := range []string{"TOML", "quotes"} {
+		if strings.Contains(err.Error(), no) {
+			t.Errorf("%q speaks of %s", err, no)
+		}
 	}
 }

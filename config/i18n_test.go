@@ -20,7 +20,8 @@ func TestParseErrorsInJapanese(t *testing.T) {
 	}{
 		{good + "tls = \"none\"\n", "暗号化されずに", 8},
 		{good + "port = 70000\n", "port = 70000 は TCP のポート番号ではありません", 8},
-		{good + "tls = \"ssl\"\n", `tls = "ssl" は TLS の方式ではありません`, 8},
+		{good + "tls = \"ssl\"\n", `tls = "ssl" は指定できません: "tls"（ポート 993）`, 8},
+		{good + "port = \"993\"\n", "port は数値にしてください。例: port = 993（引用符なし）", 8},
 	} {
 		_, err := Parse("c.toml", []byte(c.text))
 		var ce *Error

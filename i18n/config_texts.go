@@ -3,11 +3,15 @@ package i18n
 // Texts of the config file's errors: each says what is wrong and the fix.
 func init() {
 	add(map[string]map[Lang]string{
-		"config bad tls":          {En: "tls = %q is not a TLS mode: use \"tls\" (port 993), \"starttls\" (port 143) or \"none\"", Ja: "tls = %q は TLS の方式ではありません: \"tls\"（ポート 993）、\"starttls\"（ポート 143）、\"none\" のいずれかにしてください"},
-		"config bad duration":     {En: "%q is not a duration: write it like \"60s\" or \"5m\"", Ja: "%q は時間の長さではありません: \"60s\" や \"5m\" のように書いてください"},
+		"config bad tls":          {En: "%q is not allowed: use \"tls\" (port 993), \"starttls\" (port 143) or \"none\" (only with allow_plaintext = true)", Ja: "%q は指定できません: \"tls\"（ポート 993）、\"starttls\"（ポート 143）、\"none\"（allow_plaintext = true のときのみ）のいずれかにしてください"},
+		"config bad duration":     {En: "%q is not allowed: write a duration like \"60s\" or \"5m\"", Ja: "%q は指定できません: \"60s\" や \"5m\" のように時間の長さを書いてください"},
 		"config no file":          {En: "no config file here: create it (see README.md, \"Your own account\") or pass --config", Ja: "ここに設定ファイルがありません: 作成する（README.md の \"Your own account\" を参照）か --config で指定してください"},
 		"config syntax":           {En: "not valid TOML (%s): fix this line: text in \"double quotes\" closed on the same line, one key = value per line, [[account]] for each account; README.md shows a whole file", Ja: "TOML として読めません（%s）: この行を直してください。文字列は同じ行で閉じる \"二重引用符\" で囲み、1 行に キー = 値 を 1 つ、アカウントごとに [[account]] を書きます。README.md に全体の例があります"},
-		"config wrong type":       {En: "%s has the wrong type (%s): write numbers without quotes (port = 993), text in quotes (host = \"mail.example.jp\"), true/false without quotes", Ja: "%s の型が違います（%s）: 数値は引用符なし（port = 993）、文字列は引用符付き（host = \"mail.example.jp\"）、true/false は引用符なしで書いてください"},
+		"config wrong type":       {En: "%s has the wrong kind of value: write numbers without quotes (port = 993), text in quotes (host = \"mail.example.jp\"), true/false without quotes", Ja: "%s の値の種類が違います: 数値は引用符なし（port = 993）、文字列は引用符付き（host = \"mail.example.jp\"）、true/false は引用符なしで書いてください"},
+		"config want number":      {En: "%s must be a number, like %s (no quotes)", Ja: "%s は数値にしてください。例: %s（引用符なし）"},
+		"config want bool":        {En: "%s must be true or false, like %s (no quotes)", Ja: "%s は true か false にしてください。例: %s（引用符なし）"},
+		"config want text":        {En: "%s must be text in double quotes, like %s", Ja: "%s は二重引用符で囲んだ文字列にしてください。例: %s"},
+		"config want list":        {En: "%s must be a list in square brackets, like %s", Ja: "%s は角かっこで囲んだリストにしてください。例: %s"},
 		"config unknown setting":  {En: "unknown setting %q: check its spelling against README.md or remove it", Ja: "不明な設定 %q: README.md と綴りを見比べるか、削除してください"},
 		"config newer":            {En: "version = %d is newer than this mailwarden understands (%d): update mailwarden", Ja: "version = %d はこの mailwarden（%d まで対応）より新しい形式です: mailwarden を更新してください"},
 		"config account":          {En: "account %d: %s", Ja: "アカウント %d: %s"},
