@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"path/filepath"
 	"strings"
 	"time"
@@ -77,18 +76,18 @@ func (c Candidate) String() string {
 // on 993 before STARTTLS on 143, and as user name the address on that host
 // (sato@mail.example.jp) before the address itself.
 func Candidates(address string) ([]Candidate, error) {
-	addr, err := mail.ParseAddress(address)
+	addr, err := localapi.ParseAddress(address)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q is not a mail address: write it like sato@example.jp", localapi.ErrBadRequest, address)
+		return nil, err
 	}
-	local, domain, _ := strings.Cut(addr.Address, "@")
+	local, domain, _ := strings.Cut(addr, "@")
 	var out []Candidate
 	for _, host := range []string{"mail." + domain, domain} {
 		for _, p := range []struct {
 			port int
 			tls  imapsync.TLSMode
 		}{{993, imapsync.TLSImplicit}, {143, imapsync.TLSStartTLS}} {
-			users := []string{local + "@" + host, addr.Address}
+			users := []string{local + "@" + host, addr}
 			if host == domain {
 				users = users[1:]
 			}
@@ -106,13 +105,13 @@ func Candidates(address string) ([]Candidate, error) {
 func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (localapi.AccountAdded, error) {
 	var res localapi.AccountAdded
 	if req.Password == "" {
-		return res, fmt.Errorf("%w: no password given", localapi.ErrBadRequest)
+		return res, localapi.BadRequest("api no password given")
 	}
 	d.mu.Lock()
 	path := d.cfg.Path
 	d.mu.Unlock()
 	if path == "" {
-		return res, errors.New("the daemon was not started from a config file: accounts cannot be saved")
+		return res, localapi.Failure("api no config file")
 	}
 	var cands []Candidate
 	if req.Host != "" {
@@ -141,7 +140,7 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 		name = req.Address
 	}
 	if name == "" {
-		return res, fmt.Errorf("%w: give the account a name or an address", localapi.ErrBadRequest)
+		return res, localapi.BadRequest("api name or address")
 	}
 	var lastErr error
 	for _, c := range cands {
@@ -174,7 +173,10 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 		d.log.Info("account added", "account", name, "host", a.Host, "port", a.Port, "tls", a.TLS)
 		return res, nil
 	}
-	return res, fmt.Errorf("%w: no login worked (%d tried; the last said: %v): check the address, the password and the server settings, or give --host", localapi.ErrBadRequest, len(res.Attempts), lastErr)
+	if req.Host != "" {
+		return res, localapi.BadRequest("api no login", len(res.Attempts), lastErr)
+	}
+	return res, localapi.BadRequest("api no login guessed", len(res.Attempts), lastErr)
 }
 
 func tryLogin(ctx context.Context, acct imapsync.Account) error {
@@ -192,7 +194,14 @@ func tryLogin(ctx context.Context, acct imapsync.Account) error {
 func (d *Daemon) RemoveAccount(name string) error {
 	d.mu.Lock()
 	path := d.cfg.Path
+	n, found := len(d.cfg.Accounts), false
+	for _, a := range d.cfg.Accounts {
+		found = found || a.Name == name
+	}
 	d.mu.Unlock()
+	if !found {
+		return d.noAccount(name, n)
+	}
 	if err := config.RemoveAccount(path, name); err != nil {
 		return fmt.Errorf("%w: %v", localapi.ErrNotFound, err)
 	}

@@ -2,8 +2,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"time"
 
@@ -24,6 +22,7 @@ func (d *Daemon) Status() localapi.Status {
 	st := localapi.Status{
 		PID: os.Getpid(), Started: d.started, Paused: d.paused, Config: d.cfg.Path,
 		Store: d.opts.StoreDir, Spam: spam, Ham: ham, Warnings: d.warnings,
+		Accounts: make([]localapi.AccountStatus, 0, len(d.accounts)), // [] in JSON, not null
 	}
 	for _, s := range d.accounts {
 		st.Accounts = append(st.Accounts, s.snapshot())
@@ -45,22 +44,42 @@ func (d *Daemon) Actions(limit int) ([]store.Action, error) { return d.st.Action
 // Subscribe streams the daemon's events.
 func (d *Daemon) Subscribe() (<-chan localapi.Event, func()) { return d.hub.Subscribe() }
 
-// SyncNow makes one account ("" = every account) check INBOX at once.
+// SyncNow makes one account ("" = every account) check INBOX at once. An
+// account whose settings cannot work (config-error) cannot sync: naming
+// it, or syncing when no account can, is an error that says why.
 func (d *Daemon) SyncNow(account string) error {
 	d.mu.Lock()
 	accts := d.accounts
 	d.mu.Unlock()
-	found := false
+	var cannot error
+	synced := 0
 	for _, s := range accts {
-		if account == "" || s.cfg.Name == account {
-			s.syncNow()
-			found = true
+		if account != "" && s.cfg.Name != account {
+			continue
 		}
+		if st := s.snapshot(); st.State == localapi.StateConfigError {
+			cannot = localapi.BadRequest("api cannot sync", s.cfg.Name, st.Error)
+			continue
+		}
+		s.syncNow()
+		synced++
 	}
-	if !found {
-		return fmt.Errorf("%w: no account %q", localapi.ErrNotFound, account)
+	switch {
+	case synced > 0:
+		return nil
+	case cannot != nil:
+		return cannot
 	}
-	return nil
+	return d.noAccount(account, len(accts))
+}
+
+// noAccount is the error for an account name that matches none of n
+// accounts: with none at all, how to add one.
+func (d *Daemon) noAccount(name string, n int) error {
+	if n == 0 {
+		return localapi.NotFound("api no accounts yet")
+	}
+	return localapi.NotFound("api no account", name)
 }
 
 // SetPaused stops filtering (every watcher disconnects) or starts it again.
@@ -105,11 +124,11 @@ func (d *Daemon) Reload() error {
 	path := d.cfg.Path
 	d.mu.Unlock()
 	if path == "" {
-		return errors.New("the daemon was not started from a config file")
+		return localapi.Failure("api no config file")
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
-		return fmt.Errorf("%w: %v (the running config stays in force)", localapi.ErrBadRequest, err)
+		return localapi.BadRequest("api reload refused", err)
 	}
 	d.applyConfig(cfg)
 	d.log.Info("config reloaded", "path", path, "accounts", len(cfg.Accounts))

@@ -21,7 +21,7 @@ func (d *Daemon) notJunkSeq(ctx context.Context, seq uint64) (store.Action, erro
 		return store.Action{}, err
 	}
 	if !ok {
-		return store.Action{}, fmt.Errorf("%w: no action #%d (see `mailwarden log`)", localapi.ErrNotFound, seq)
+		return store.Action{}, localapi.NotFound("api no action", seq)
 	}
 	return d.undo(ctx, a)
 }
@@ -38,8 +38,7 @@ func (d *Daemon) NotJunkMessage(ctx context.Context, account, messageID string) 
 		return store.Action{}, err
 	}
 	if !ok {
-		return store.Action{}, fmt.Errorf("%w: mailwarden did not move %s to Junk; if it is in Junk, move it to INBOX in your mail client: mailwarden learns from that as well",
-			localapi.ErrNotFound, id)
+		return store.Action{}, localapi.NotFound("api not moved", id)
 	}
 	return d.undo(ctx, a)
 }
@@ -50,14 +49,14 @@ func (d *Daemon) NotJunkMessage(ctx context.Context, account, messageID string) 
 // the action log records the undo.
 func (d *Daemon) undo(ctx context.Context, a store.Action) (store.Action, error) {
 	if a.Action != "move-to-junk" {
-		return store.Action{}, fmt.Errorf("%w: action #%d is %q, not a move to Junk: there is nothing to undo", localapi.ErrBadRequest, a.Seq, a.Action)
+		return store.Action{}, localapi.BadRequest("api nothing to undo", a.Seq, a.Action)
 	}
 	w, state := d.watcherOf(a.Account)
 	if w == nil {
 		if state == "" {
-			return store.Action{}, fmt.Errorf("%w: account %q is not configured any more", localapi.ErrNotFound, a.Account)
+			return store.Action{}, localapi.NotFound("api account gone", a.Account)
 		}
-		return store.Action{}, fmt.Errorf("account %q is %s: the undo needs it connected; try again once `mailwarden status` shows it online", a.Account, state)
+		return store.Action{}, localapi.Failure("api undo offline", a.Account, state)
 	}
 	v, _, err := d.st.Verdict(a.Account, a.Identity)
 	if err != nil {
@@ -129,10 +128,10 @@ func (d *Daemon) accountConfig(name string) (config.Account, string, error) {
 		}
 		names = append(names, a.Name)
 	}
-	if name == "" {
-		return config.Account{}, "", fmt.Errorf("%w: there are %d accounts: name one with --account (%s)", localapi.ErrBadRequest, len(names), strings.Join(names, ", "))
+	if name == "" && len(names) > 0 {
+		return config.Account{}, "", localapi.BadRequest("api several accounts", len(names), strings.Join(names, ", "))
 	}
-	return config.Account{}, "", fmt.Errorf("%w: no account %q (see `mailwarden account list`)", localapi.ErrNotFound, name)
+	return config.Account{}, "", d.noAccount(name, len(names))
 }
 
 // AllowList returns an account's allow and block lists.
@@ -153,7 +152,7 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 		return localapi.AllowList{}, err
 	}
 	if path == "" {
-		return localapi.AllowList{}, errors.New("the daemon was not started from a config file: edit allow_list there")
+		return localapi.AllowList{}, localapi.Failure("api no config file")
 	}
 	list := slices.Clone(a.AllowList)
 	for _, s := range req.Add {
@@ -162,7 +161,7 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 			return localapi.AllowList{}, fmt.Errorf("%w: %v", localapi.ErrBadRequest, err)
 		}
 		if slices.Contains(a.BlockList, e) {
-			return localapi.AllowList{}, fmt.Errorf("%w: %s is on the block list of %s: take it off block_list in %s first", localapi.ErrBadRequest, e, a.Name, path)
+			return localapi.AllowList{}, localapi.BadRequest("api on block list", e, a.Name, path)
 		}
 		if !slices.Contains(list, e) {
 			list = append(list, e)
@@ -175,7 +174,7 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 		}
 		i := slices.Index(list, e)
 		if i < 0 {
-			return localapi.AllowList{}, fmt.Errorf("%w: %s is not on the allow list of %s", localapi.ErrBadRequest, e, a.Name)
+			return localapi.AllowList{}, localapi.BadRequest("api not on allow list", e, a.Name)
 		}
 		list = slices.Delete(list, i, i+1)
 	}

@@ -340,7 +340,7 @@ func (d *Daemon) publishQuota(account string, ev quota.Event, args quota.Args, r
 func (d *Daemon) Cleanup(ctx context.Context, req localapi.CleanupRequest) ([]localapi.CleanupReport, error) {
 	kind := imapsync.CleanupKind(req.Folder)
 	if kind != imapsync.CleanupJunk && kind != imapsync.CleanupTrash {
-		return nil, fmt.Errorf("%w: folder %q: only junk and trash can be cleaned up", localapi.ErrBadRequest, req.Folder)
+		return nil, localapi.BadRequest("api cleanup folder", req.Folder)
 	}
 	d.mu.Lock()
 	var accts []config.Account
@@ -349,9 +349,10 @@ func (d *Daemon) Cleanup(ctx context.Context, req localapi.CleanupRequest) ([]lo
 			accts = append(accts, a)
 		}
 	}
+	n := len(d.cfg.Accounts)
 	d.mu.Unlock()
 	if len(accts) == 0 {
-		return nil, fmt.Errorf("%w: no account %q", localapi.ErrNotFound, req.Account)
+		return nil, d.noAccount(req.Account, n)
 	}
 	var out []localapi.CleanupReport
 	for _, a := range accts {

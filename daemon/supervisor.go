@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -102,7 +103,7 @@ var errConfig = errors.New("account cannot start")
 func (s *supervisor) once(ctx context.Context) error {
 	acct, err := s.d.imapAccount(s.cfg)
 	if err != nil {
-		return errors.Join(errConfig, err)
+		return fmt.Errorf("%w: %w", errConfig, err)
 	}
 	w := imapsync.NewWatcher(acct, s.d.st, &handler{d: s.d, s: s, dryRun: s.d.dryRun(s.cfg)}, s.log)
 	w.Observe(func(st imapsync.State, err error) {

@@ -13,12 +13,22 @@ var texts = map[string]map[Lang]string{
 	"config-error": {En: "account settings cannot work", Ja: "アカウント設定に問題があります"},
 	"paused":       {En: "filtering paused", Ja: "フィルタリング一時停止中"},
 
+	// The STATE column of `status` in Japanese ("state " + the state's
+	// name; English shows the name itself, as scripts match it).
+	"state starting":     {En: "starting", Ja: "接続中"},
+	"state training":     {En: "training", Ja: "学習中"},
+	"state online":       {En: "online", Ja: "監視中"},
+	"state offline":      {En: "offline", Ja: "オフライン"},
+	"state auth-failed":  {En: "auth-failed", Ja: "認証失敗"},
+	"state tls-error":    {En: "tls-error", Ja: "証明書エラー"},
+	"state config-error": {En: "config-error", Ja: "設定エラー"},
+	"state paused":       {En: "paused", Ja: "一時停止"},
+
 	// Status.
 	"daemon running":   {En: "mailwarden running (pid %d, since %s); classifier trained on %d spam, %d ham", Ja: "mailwarden 実行中（pid %d、起動 %s）。学習済み: 迷惑メール %d 通、通常メール %d 通"},
 	"filtering paused": {En: "filtering is PAUSED: new mail stays in INBOX until `mailwarden resume`", Ja: "フィルタリングは一時停止中です。`mailwarden resume` まで新着メールは受信箱に残ります"},
 	"warning":          {En: "warning: %s", Ja: "警告: %s"},
 	"status header":    {En: "ACCOUNT\tSTATE\tSINCE\tJUDGED\tMOVED\tNOTE", Ja: "アカウント\t状態\t開始\t判定\t移動\t備考"},
-	"not running":      {En: "the mailwarden daemon is not running: start it with `mailwarden run`", Ja: "mailwarden デーモンが動いていません。`mailwarden run` で起動してください"},
 	"retry at":         {En: "retry at %s", Ja: "%s に再試行"},
 	"dry run":          {En: "dry run", Ja: "試運転（移動しない）"},
 	"paused done":      {En: "filtering paused: new mail stays in INBOX until `mailwarden resume`", Ja: "フィルタリングを一時停止しました。`mailwarden resume` まで新着メールは受信箱に残ります"},

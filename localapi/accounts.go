@@ -2,7 +2,9 @@ package localapi
 
 import (
 	"context"
+	"net/mail"
 	"net/url"
+	"strings"
 )
 
 // AccountConfig is an account's settings as the config file holds them
@@ -36,6 +38,17 @@ type AccountAdd struct {
 type AccountAdded struct {
 	Account  AccountConfig `json:"account"`
 	Attempts []string      `json:"attempts"`
+}
+
+// ParseAddress checks a mail address ("Sato <sato@example.jp>" too) and
+// returns its bare form; the error says how to write one. The command line
+// checks with it before asking the daemon, which checks again.
+func ParseAddress(s string) (string, error) {
+	addr, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil {
+		return "", BadRequest("api not an address", s)
+	}
+	return addr.Address, nil
 }
 
 // Accounts lists the configured accounts.

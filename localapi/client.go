@@ -37,13 +37,20 @@ func NewClient(socketPath string) *Client {
 	}}}
 }
 
-// APIError is an error answer from the daemon.
+// APIError is an error answer from the daemon: its status, its English
+// text and, for the errors the daemon words from the catalog, the key and
+// arguments to show it in the user's language (Localize).
 type APIError struct {
 	Status int
 	Msg    string
+	Code   string
+	Args   []string
 }
 
 func (e *APIError) Error() string { return e.Msg }
+
+// Text is the answer's catalog text (Key "" when it has none).
+func (e *APIError) Text() Text { return Text{Key: e.Code, Args: e.Args} }
 
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, out any) error {
 	return c.doJSON(ctx, method, path, q, nil, out)
@@ -82,7 +89,7 @@ func (c *Client) dialErr(err error) error {
 	// fs.ErrNotExist and fs.ErrPermission match both the Unix errnos and
 	// Windows' (a missing pipe, a pipe whose ACL refuses us).
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
-		return fmt.Errorf("%w (no daemon at %s): start it with `mailwarden run`", ErrNotRunning, c.Path)
+		return &NotRunningError{Path: c.Path}
 	}
 	if errors.Is(err, fs.ErrPermission) {
 		return fmt.Errorf("the daemon's socket %s belongs to another user: %w", c.Path, err)
@@ -96,11 +103,11 @@ func decode(resp *http.Response, out any) error {
 		return fmt.Errorf("read the daemon's answer: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error string }
+		var e errorBody
 		if json.Unmarshal(body, &e) != nil || e.Error == "" {
-			e.Error = fmt.Sprintf("the daemon answered %s", resp.Status)
+			e = errorBody{Error: fmt.Sprintf("the daemon answered %s", resp.Status)}
 		}
-		return &APIError{Status: resp.StatusCode, Msg: e.Error}
+		return &APIError{Status: resp.StatusCode, Msg: e.Error, Code: e.Code, Args: e.Args}
 	}
 	if out == nil {
 		return nil

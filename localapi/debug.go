@@ -1,7 +1,6 @@
 package localapi
 
 import (
-	"fmt"
 	"net/http"
 	"runtime"
 	"runtime/pprof"
@@ -16,7 +15,7 @@ import (
 func (s *Server) debugProfile(w http.ResponseWriter, r *http.Request) {
 	p := pprof.Lookup(r.PathValue("name"))
 	if p == nil {
-		s.fail(w, fmt.Errorf("%w: no profile %q (try heap, allocs, goroutine)", ErrNotFound, r.PathValue("name")))
+		s.fail(w, NotFound("api no profile", r.PathValue("name")))
 		return
 	}
 	if r.URL.Query().Get("gc") == "1" {

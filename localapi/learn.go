@@ -3,8 +3,6 @@ package localapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -70,11 +68,11 @@ func (s *Server) allowList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) editAllowList(w http.ResponseWriter, r *http.Request) {
 	var req AllowEdit
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-		s.fail(w, errors.Join(ErrBadRequest, fmt.Errorf("decode allow list change: %w", err)))
+		s.fail(w, BadRequest("api bad body", err))
 		return
 	}
 	if len(req.Add)+len(req.Remove) == 0 {
-		s.fail(w, errors.Join(ErrBadRequest, errors.New("nothing to add or remove")))
+		s.fail(w, BadRequest("api allow nothing"))
 		return
 	}
 	a, err := s.b.EditAllowList(req)
@@ -88,7 +86,7 @@ func (s *Server) editAllowList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) notJunkMessage(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("message_id")
 	if id == "" {
-		s.fail(w, errors.Join(ErrBadRequest, errors.New("message_id is missing")))
+		s.fail(w, BadRequest("api no message id"))
 		return
 	}
 	a, err := s.b.NotJunkMessage(r.Context(), r.URL.Query().Get("account"), id)

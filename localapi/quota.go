@@ -3,8 +3,6 @@ package localapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -141,15 +139,15 @@ func (c *Client) Cleanup(ctx context.Context, req CleanupRequest) ([]CleanupRepo
 func (s *Server) cleanup(w http.ResponseWriter, r *http.Request) {
 	var req CleanupRequest
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-		s.fail(w, errors.Join(ErrBadRequest, fmt.Errorf("decode clean-up request: %w", err)))
+		s.fail(w, BadRequest("api bad body", err))
 		return
 	}
 	switch {
 	case req.Folder != "junk" && req.Folder != "trash":
-		s.fail(w, errors.Join(ErrBadRequest, fmt.Errorf("folder %q: only \"junk\" and \"trash\" can be cleaned up", req.Folder)))
+		s.fail(w, BadRequest("api cleanup folder", req.Folder))
 		return
 	case req.OlderThanDays < 0:
-		s.fail(w, errors.Join(ErrBadRequest, errors.New("older_than_days must be 0 (all) or more")))
+		s.fail(w, BadRequest("api cleanup days"))
 		return
 	}
 	res, err := s.b.Cleanup(r.Context(), req)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -82,7 +81,7 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+	json.NewEncoder(w).Encode(bodyOf(err))
 }
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request) { writeJSON(w, s.b.Status()) }
@@ -92,7 +91,7 @@ func (s *Server) actions(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			s.fail(w, errors.Join(ErrBadRequest, errors.New("limit must be a number ≥ 0")))
+			s.fail(w, BadRequest("api bad limit"))
 			return
 		}
 		limit = n
@@ -108,7 +107,7 @@ func (s *Server) actions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) notJunk(w http.ResponseWriter, r *http.Request) {
 	seq, err := strconv.ParseUint(r.URL.Query().Get("seq"), 10, 64)
 	if err != nil {
-		s.fail(w, errors.Join(ErrBadRequest, errors.New("seq must name an action (see `mailwarden log`)")))
+		s.fail(w, BadRequest("api bad seq"))
 		return
 	}
 	a, err := s.b.NotJunk(r.Context(), seq)
@@ -200,7 +199,7 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) {
 func (s *Server) addAccount(w http.ResponseWriter, r *http.Request) {
 	var req AccountAdd
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-		s.fail(w, errors.Join(ErrBadRequest, fmt.Errorf("decode account: %w", err)))
+		s.fail(w, BadRequest("api bad body", err))
 		return
 	}
 	res, err := s.b.AddAccount(r.Context(), req)

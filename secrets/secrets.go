@@ -69,7 +69,7 @@ func (s *Store) Get(account string) (string, error) {
 	if s.keyring {
 		pw, err := keyring.Get(Service, account)
 		if errors.Is(err, keyring.ErrNotFound) {
-			return "", fmt.Errorf("%w for account %q in the keyring: run `mailwarden account add` again", ErrNotFound, account)
+			return "", fmt.Errorf("%w for account %q in the keyring: run `mailwarden account add --name %s` to store it", ErrNotFound, account, account)
 		}
 		if err != nil {
 			return "", fmt.Errorf("read the password of %q from the keyring: %w", account, err)
@@ -84,7 +84,7 @@ func (s *Store) Get(account string) (string, error) {
 	}
 	pw, ok := m[account]
 	if !ok {
-		return "", fmt.Errorf("%w for account %q in %s: run `mailwarden account add` again", ErrNotFound, account, s.path())
+		return "", fmt.Errorf("%w for account %q in %s: run `mailwarden account add --name %s` to store it", ErrNotFound, account, s.path(), account)
 	}
 	return pw, nil
 }

@@ -44,14 +44,30 @@ func accountAdd(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := checkAddFlags(req); err != nil {
+		return err
+	}
 	in := bufio.NewReader(os.Stdin)
 	if req.Address == "" {
+		// Asked only on a terminal: standard input from a pipe is for
+		// --password-stdin, and a prompt there would run into the error.
+		if !term.IsTerminal(int(os.Stdin.Fd())) {
+			return usageError{lang.T("no address")}
+		}
 		fmt.Print(lang.T("prompt address"))
 		line, err := in.ReadString('\n')
 		if err != nil && line == "" {
 			return usageError{lang.T("no address")}
 		}
 		req.Address = strings.TrimSpace(line)
+	}
+	if req.Address != "" || req.Host == "" {
+		// Checked before anything is tried: the guesses come from it.
+		addr, err := localapi.ParseAddress(req.Address)
+		if err != nil {
+			return usageError{localapi.Localize(err, lang)}
+		}
+		req.Address = addr
 	}
 	var err error
 	if req.Password, err = readPassword(in, *pwStdin); err != nil {
@@ -72,6 +88,21 @@ func accountAdd(ctx context.Context, args []string) error {
 	}
 	a := res.Account
 	fmt.Println(lang.T("account added", a.Name, a.Host, a.Port, a.TLS, a.Username, a.PasswordSource))
+	return nil
+}
+
+// checkAddFlags checks what the command line alone can: the TLS mode and
+// plain text only when asked for in so many words.
+func checkAddFlags(req localapi.AccountAdd) error {
+	switch req.TLS {
+	case "", "tls", "starttls":
+	case "none":
+		if !req.AllowPlaintext {
+			return usageError{lang.T("tls none flag")}
+		}
+	default:
+		return usageError{lang.T("bad tls flag", req.TLS)}
+	}
 	return nil
 }
 

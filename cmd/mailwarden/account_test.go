@@ -17,16 +17,7 @@ import (
 // mwIn is mw with standard input.
 func mwIn(t *testing.T, bin, stdin string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return string(out), code
+	return mwRun(t, nil, strings.NewReader(stdin), bin, args...)
 }
 
 // TestAccountAddListRemove starts a daemon with no account and adds one the

@@ -29,7 +29,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 				fs.PrintDefaults()
 				return exitCode{exitOK, ""}
 			}
-			return usageError{err.Error()}
+			// The flag package's words, inside a line in the user's language.
+			return usageError{lang.T("bad flag", err.Error(), fs.Name())}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

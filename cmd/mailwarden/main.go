@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/mailwarden/mailwarden/i18n"
+	"github.com/mailwarden/mailwarden/localapi"
 )
 
 // Exit codes scripts can rely on.
@@ -50,7 +51,7 @@ func init() {
 		{"classify", "[--store DIR] FILE...", "print file, score and verdict for each message file", cmdClassify},
 		{"eval", "[--mode full|toe|tonr] [--json] [--limit N] [--save-scores DIR] CORPUS... | --scores FILE...", "measure the classifier on labelled corpora (TREC protocol: classify, then train, message by message)", cmdEval},
 		{"explain", "[--store DIR] [--json] FILE...", "the verdict, the score and the tokens that weighed most either way", cmdExplain},
-		{"import-thunderbird", "[--store DIR] [--full] [--dry-run] [--profile DIR | FILE]", "start from Thunderbird's junk training: add its training.dat as prior counts", cmdImportThunderbird},
+		{"import-thunderbird", "[--store DIR] [--full] [--again] [--dry-run] [--profile DIR | FILE]", "start from Thunderbird's junk training: add its training.dat as prior counts", cmdImportThunderbird},
 		{"status", "[--json]", "the daemon and every account: state, what it did, problems (exit 3: no daemon, 4: an account is failing)", cmdStatus},
 		{"log", "[-n N] [--json]", "the newest actions: what was moved, when, score", cmdLog},
 		{"sync", "[ACCOUNT]", "check INBOX now", cmdSync},
@@ -62,7 +63,7 @@ func init() {
 		{"notjunk", "[--account NAME] SEQ|MESSAGE-ID...", "undo a move to Junk: back to INBOX, learned as not junk, never moved again", cmdNotJunk},
 		{"allow", "list|add|remove [--account NAME] [DOMAIN|ADDRESS...]", "senders never moved to Junk (with allow_list_only, the only ones that reach INBOX)", cmdAllow},
 		{"account", "add|list|remove ...", "add an account (tests the login, keeps the password in the keyring), list or remove accounts", cmdAccount},
-		{"demo", "[--corpus FILE] [--deliver N] [--report FILE]", "run the main job against a throw-away local Dovecot seeded with real mail", cmdDemo},
+		{"demo", "[--corpus FILE] [--deliver N] [--interval D] [--work DIR] [--report FILE]", "run the main job against a throw-away local Dovecot seeded with real mail", cmdDemo},
 		{"version", "", "print mailwarden's version, commit and Go version (also --version)", cmdVersion},
 	}
 }
@@ -135,10 +136,8 @@ func finish(ctx context.Context, name string, err error, w io.Writer) int {
 		}
 		return ec.code
 	}
-	if isNotRunning(err) && lang != i18n.En {
-		err = fmt.Errorf("%s (%w)", lang.T("not running"), err)
-	}
-	fmt.Fprintf(w, "mailwarden %s: %v\n", name, err)
+	// The daemon's answers and "no daemon" in the user's language only.
+	fmt.Fprintf(w, "mailwarden %s: %s\n", name, localapi.Localize(err, lang))
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/store"
 )
 
@@ -38,7 +39,7 @@ func cmdNotJunk(ctx context.Context, args []string) error {
 			if isNotRunning(err) {
 				return err
 			}
-			failed = append(failed, fmt.Sprintf("%s: %v", arg, err))
+			failed = append(failed, fmt.Sprintf("%s: %s", arg, localapi.Localize(err, lang)))
 			continue
 		}
 		done = append(done, a)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/quota"
 )
@@ -49,8 +50,8 @@ func printQuota(w io.Writer, l quota.Lang, reps []localapi.QuotaReport) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		if r.Limit == 0 && r.Error != "" { // never read
-			fmt.Fprintf(w, "%s: %s\n", r.Account, r.Error)
+		if r.Limit == 0 && r.Error != "" { // never read: the error, and what to do
+			fmt.Fprintf(w, "%s: %s\n  %s\n", r.Account, r.Error, i18n.Lang(l).T("quota unread"))
 			continue
 		}
 		u := quota.Usage{Used: r.Used, Limit: r.Limit, Estimated: r.Estimated, Messages: r.Messages, MessageLimit: r.MessageLimit}

@@ -44,13 +44,14 @@ func TestPrintQuota(t *testing.T) {
 		"work: 1020.0 KiB of 1.0 MiB used (99.6%, critical)", "full in about 23 days", "Biggest folders:",
 		"Archive  1000.0 KiB      41", "INBOX      20.0 KiB       1", "512.0 KiB  2005-01-01  Archive  a@example.jp — big one", "2026-01-01*  2.0 KiB  Junk  bad date",
 		"* arrival date", "home: 13.0 GiB of 15.0 GiB used (86.7%, warn)", "Estimated: the server does not report a quota, so the limit is the 15.0 GiB",
-		"No estimate of when it will be full", "earlier check", "mail.example.jp:993: refused", "new: login refused",
+		"No estimate of when it will be full", "earlier check", "mail.example.jp:993: refused",
+		"new: login refused\n  could not read this account's storage: check its host, port and password and the network; `mailwarden status` shows the account's state and error\n",
 	} {
 		if !strings.Contains(en.String(), want) {
 			t.Errorf("English report lacks %q", want)
 		}
 	}
-	for _, want := range []string{"1.0 MiB 中 1020.0 KiB 使用（99.6%、critical）", "約 23 日で満杯", "大きいフォルダー:", "推定値", "到着日時"} {
+	for _, want := range []string{"1.0 MiB 中 1020.0 KiB 使用（99.6%、critical）", "このアカウントの容量を読み取れませんでした", "約 23 日で満杯", "大きいフォルダー:", "推定値", "到着日時"} {
 		if !strings.Contains(ja.String(), want) {
 			t.Errorf("Japanese report lacks %q", want)
 		}

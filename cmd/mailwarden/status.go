@@ -27,6 +27,9 @@ func cmdStatus(ctx context.Context, args []string) error {
 		return err
 	}
 	if *cf.json {
+		if st.Accounts == nil { // an older daemon
+			st.Accounts = []localapi.AccountStatus{}
+		}
 		if err := printJSON(st); err != nil {
 			return err
 		}
@@ -38,8 +41,13 @@ func cmdStatus(ctx context.Context, args []string) error {
 		for _, w := range st.Warnings {
 			fmt.Println(lang.T("warning", w))
 		}
+		if len(st.Accounts) == 0 {
+			fmt.Println(lang.T("api no accounts yet"))
+		}
 		var tw table
-		tw.header(lang.T("status header"))
+		if len(st.Accounts) > 0 {
+			tw.header(lang.T("status header"))
+		}
 		for _, a := range st.Accounts {
 			note := []string{lang.T(string(a.State))}
 			if a.DryRun {
@@ -51,7 +59,7 @@ func cmdStatus(ctx context.Context, args []string) error {
 			if !a.NextRetry.IsZero() {
 				note = append(note, lang.T("retry at", a.NextRetry.Local().Format("15:04:05")))
 			}
-			tw.row(a.Name, string(a.State), ago(a.Since), strconv.Itoa(a.Judged), strconv.Itoa(a.Moved), strings.Join(note, "; "))
+			tw.row(a.Name, stateName(a.State), ago(a.Since), strconv.Itoa(a.Judged), strconv.Itoa(a.Moved), strings.Join(note, "; "))
 		}
 		if err := tw.write(os.Stdout); err != nil {
 			return err
@@ -72,6 +80,9 @@ func cmdLog(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *n < 0 {
+		return usageError{lang.T("api bad limit")}
+	}
 	acts, err := cf.client().Actions(ctx, *n)
 	if err != nil {
 		return err
@@ -86,6 +97,15 @@ func cmdLog(ctx context.Context, args []string) error {
 			strconv.FormatFloat(a.Score, 'f', 3, 64), clip(a.From, 30), clip(a.Subject, 50))
 	}
 	return tw.write(os.Stdout)
+}
+
+// stateName is an account's state as the STATE column shows it: the
+// state's name, or a short word for it in Japanese.
+func stateName(s localapi.AccountState) string {
+	if key := "state " + string(s); lang != i18n.En && i18n.Has(key) {
+		return lang.T(key)
+	}
+	return string(s)
 }
 
 // actionText names an action of the log in the user's language; one

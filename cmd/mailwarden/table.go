@@ -45,7 +45,16 @@ type table struct {
 // header adds a row from an i18n text whose columns are tab-separated.
 func (t *table) header(text string) { t.rows = append(t.rows, strings.Split(text, "\t")) }
 
-func (t *table) row(cells ...string) { t.rows = append(t.rows, cells) }
+// row adds a row; a line break inside a cell (an error's text) becomes
+// "; ", so every row stays one line.
+func (t *table) row(cells ...string) {
+	for i, c := range cells {
+		if strings.ContainsAny(c, "\r\n") {
+			cells[i] = strings.Join(strings.FieldsFunc(c, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
+		}
+	}
+	t.rows = append(t.rows, cells)
+}
 
 func (t *table) write(w io.Writer) error {
 	var widths []int
