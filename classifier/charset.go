@@ -3,6 +3,7 @@ package classifier
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -160,7 +161,12 @@ func decodeWith(enc encoding.Encoding, b []byte) string {
 }
 
 // charmapTables caches the 256 runes of each single-byte charmap.
-var charmapTables sync.Map // *charmap.Charmap → *[256]rune
+var charmapTables sync.Map // *charmap.Charmap → *charmapTable
+
+type charmapTable struct {
+	r         [256]rune
+	asciiSame bool // bytes below 0x80 decode to themselves (not EBCDIC)
+}
 
 // decodeCharmap decodes a single-byte charset byte by byte through a table
 // of charmap.DecodeByte: the same text as its x/text decoder, without the
@@ -168,22 +174,48 @@ var charmapTables sync.Map // *charmap.Charmap → *[256]rune
 func decodeCharmap(m *charmap.Charmap, b []byte) string {
 	v, ok := charmapTables.Load(m)
 	if !ok {
-		var tab [256]rune
-		for i := range tab {
-			tab[i] = m.DecodeByte(byte(i))
+		tab := &charmapTable{asciiSame: true}
+		for i := range tab.r {
+			tab.r[i] = m.DecodeByte(byte(i))
+			if i < utf8.RuneSelf && tab.r[i] != rune(i) {
+				tab.asciiSame = false
+			}
 		}
-		v, _ = charmapTables.LoadOrStore(m, &tab)
+		v, _ = charmapTables.LoadOrStore(m, tab)
 	}
-	tab := v.(*[256]rune)
+	tab := v.(*charmapTable)
 	out := make([]byte, 0, len(b)+len(b)/2)
-	for _, c := range b {
-		if r := tab[c]; r < utf8.RuneSelf {
+	for i := 0; i < len(b); i++ {
+		if tab.asciiSame {
+			// Text in these charsets is mostly ASCII: copy each run of it
+			// whole.
+			j := i + asciiPrefix(b[i:])
+			out = append(out, b[i:j]...)
+			if i = j; i == len(b) {
+				break
+			}
+		}
+		if r := tab.r[b[i]]; r < utf8.RuneSelf {
 			out = append(out, byte(r))
 		} else {
 			out = utf8.AppendRune(out, r)
 		}
 	}
 	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+// asciiPrefix is the length of the run of bytes below 0x80 that b starts
+// with, found eight bytes at a time.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if x := binary.LittleEndian.Uint64(b[i:]) & 0x8080808080808080; x != 0 {
+			return i + bits.TrailingZeros64(x)/8
+		}
+	}
+	for ; i < len(b) && b[i] < utf8.RuneSelf; i++ {
+	}
+	return i
 }
 
 // decodeCP932 decodes Shift_JIS/CP932 like x/text, and also maps the

@@ -287,13 +287,13 @@ func (m *Model) fisher(hs []uint64) float64 {
 	o := m.opts
 	buf := cluePool.Get().(*clueBuf)
 	clues := buf.clues[:0]
-	ns, nh := float64(m.spamMsgs), float64(m.hamMsgs)
+	rf := o.robinsonFor(float64(m.spamMsgs), float64(m.hamMsgs))
 	for i, h := range hs {
 		e, ok := m.tokens.get(h)
 		if !ok || e.spam == 0 && e.ham == 0 {
 			continue
 		}
-		f := o.robinson(e, ns, nh)
+		f := rf.f(e)
 		if d := math.Abs(f - 0.5); d >= o.MinDeviation {
 			clues = append(clues, clue{idx: int32(i), f: f, dev: d})
 		}

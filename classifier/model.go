@@ -482,6 +482,7 @@ func (m *Model) Prune(minCount uint32) int {
 		}
 	})
 	dropped := m.tokens.len() - kept.len()
+	m.tokens.release()
 	m.tokens = kept
 	return dropped
 }

@@ -52,7 +52,17 @@ func fixKey(k uint64) uint64 {
 // newTokenTable returns a table sized for n tokens, with room for half as
 // many again before it grows.
 func newTokenTable(n int) tokenTable {
-	return tokenTable{slots: make([]wslot, max(1024, n/2*3))}
+	t := tokenTable{slots: make([]wslot, max(1024, n/2*3))}
+	adviseHuge(t.slots)
+	return t
+}
+
+// release is for a table that is dropped: its memory goes back to the
+// heap for other uses, which must not be backed by huge pages (a small
+// object would then hold a whole 2 MiB page).
+func (t *tokenTable) release() {
+	adviseNormal(t.slots)
+	t.slots, t.n = nil, 0
 }
 
 // home is the slot where the search for key k (fixKey'd) starts.
@@ -170,21 +180,23 @@ func (t *tokenTable) del(k uint64) {
 }
 
 func (t *tokenTable) grow() {
-	old := t.slots
-	size := max(1024, len(old)/2*3)
+	old := tokenTable{slots: t.slots}
+	size := max(1024, len(t.slots)/2*3)
 	t.slots, t.n = make([]wslot, size), 0
-	for _, s := range old {
+	adviseHuge(t.slots)
+	for _, s := range old.slots {
 		if s.key != 0 {
 			t.set(s.key, s.e)
 		}
 	}
-	if len(old) >= bigTable {
+	old.release()
+	if len(old.slots) >= bigTable {
 		// The old slots are garbage now, but the collector set its next
 		// goal while they were live beside the new ones (1.5 times the
 		// table): without a collection here, garbage piles up to twice
 		// that before it runs, and the process's peak memory with it
 		// (a million-token table: 100 MB of heap instead of 75).
-		old = nil
+		old.slots = nil
 		runtime.GC()
 	}
 }

@@ -54,7 +54,7 @@ func cmdClassify(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		r := m.Classify(raw)
+		r := m.Score(raw) // no reasons: only score and verdict are printed
 		// Same text as "%s\t%.6f\t%s\n" (fmt formats %.6f with
 		// strconv's 'f' and precision 6).
 		line = append(line[:0], f...)

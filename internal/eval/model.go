@@ -15,7 +15,7 @@ type ModelFilter struct {
 
 // Classify implements Filter.
 func (f ModelFilter) Classify(msg []byte) (float64, Verdict, error) {
-	r := f.M.Classify(msg)
+	r := f.M.Score(msg)
 	return r.Score, FromClassifier(r.Verdict), nil
 }
 
