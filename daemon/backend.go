@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/store"
 )
@@ -27,10 +28,12 @@ func (d *Daemon) Status() localapi.Status {
 	for _, s := range d.accounts {
 		st.Accounts = append(st.Accounts, s.snapshot())
 	}
-	if secWarn != "" {
+	if secWarn.Key != "" {
 		for _, a := range d.cfg.Accounts {
 			if a.PasswordEnv == "" && a.PasswordFile == "" {
-				st.Warnings = append(append([]string(nil), st.Warnings...), secWarn)
+				st.Warnings = append(append([]string(nil), st.Warnings...), secWarn.In(i18n.Detect()))
+				st.WarningTexts = make([]localapi.Text, len(st.Warnings)) // the others have none
+				st.WarningTexts[len(st.Warnings)-1] = secWarn
 				break
 			}
 		}

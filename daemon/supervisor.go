@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/localapi"
 )
@@ -97,7 +98,7 @@ func (s *supervisor) run(ctx context.Context) {
 }
 
 // errConfig marks an account that cannot even be built (no password).
-var errConfig = errors.New("account cannot start")
+var errConfig = &i18n.Error{Message: i18n.Msg("account cannot start")}
 
 // once runs one watcher until it stops.
 func (s *supervisor) once(ctx context.Context) error {
@@ -165,9 +166,9 @@ func (s *supervisor) setState(st localapi.AccountState, err error, next time.Tim
 	changed := s.status.State != st
 	s.status.State = st
 	s.status.NextRetry = next
-	s.status.Error = ""
+	s.status.Error, s.status.ErrorTexts = "", nil
 	if err != nil {
-		s.status.Error = err.Error()
+		s.status.Error, s.status.ErrorTexts = err.Error(), i18n.Messages(err)
 	}
 	if changed {
 		s.status.Since = time.Now()

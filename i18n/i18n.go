@@ -62,3 +62,73 @@ func add(m map[string]map[Lang]string) {
 		texts[k] = v
 	}
 }
+
+// Message is a catalog text with its arguments as strings, to be put in a
+// language later, maybe by another process: the daemon sends Messages
+// through the local API and each client shows them in its user's
+// language. Keys used so take only %s and %q verbs.
+type Message struct {
+	Key  string   `json:"key"`
+	Args []string `json:"args,omitempty"`
+}
+
+// Msg makes a Message; each argument is formatted with %v.
+func Msg(key string, args ...any) Message {
+	m := Message{Key: key}
+	for _, a := range args {
+		m.Args = append(m.Args, fmt.Sprint(a))
+	}
+	return m
+}
+
+// In is the message in l.
+func (m Message) In(l Lang) string {
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		args[i] = a
+	}
+	return l.T(m.Key, args...)
+}
+
+// Error is an error worded by a Message; its Error is the English text.
+// Err, if set, is what errors.Is and errors.As find beneath it.
+type Error struct {
+	Message
+	Err error
+}
+
+func (e *Error) Error() string { return e.In(En) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Messages are the Messages of the *Error values in err's chain, outermost
+// first.
+func Messages(err error) []Message {
+	var out []Message
+	var walk func(error)
+	walk = func(err error) {
+		if err == nil {
+			return
+		}
+		if e, ok := err.(*Error); ok {
+			out = append(out, e.Message)
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
+// Localize puts the English texts of msgs found in s into l.
+func Localize(s string, l Lang, msgs []Message) string {
+	for _, m := range msgs {
+		s = strings.Replace(s, m.In(En), m.In(l), 1)
+	}
+	return s
+}

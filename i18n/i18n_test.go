@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -44,5 +46,21 @@ func TestDetect(t *testing.T) {
 	}
 	if got := Ja.T("no such key"); got != "no such key" {
 		t.Errorf("unknown key: %q", got)
+	}
+}
+
+// Messages finds the catalog texts in an error chain, wrapped or joined,
+// and Localize puts them in another language in place.
+func TestMessagesOfAnError(t *testing.T) {
+	inner := &Error{Message: Msg("account cannot start")}
+	err := errors.Join(errors.New("first"), fmt.Errorf("%w: %w", inner, &Error{Message: Msg("secrets none in keyring", "work", "work")}))
+	msgs := Messages(err)
+	if len(msgs) != 2 || msgs[0].Key != "account cannot start" || msgs[1].Key != "secrets none in keyring" {
+		t.Fatalf("messages %+v", msgs)
+	}
+	got := Localize(err.Error(), Ja, msgs)
+	want := "first\nアカウントを開始できません: アカウント \"work\" のパスワードがキーリングにありません: `mailwarden account add --name work` で保存してください"
+	if got != want {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }

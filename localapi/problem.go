@@ -2,7 +2,6 @@ package localapi
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/mailwarden/mailwarden/i18n"
@@ -10,30 +9,11 @@ import (
 
 // Text is a user-facing text as a key of the i18n catalog and its
 // arguments, so that every client shows it in its own user's language
-// (the daemon may run with another LANG, or none). Keys used this way take
-// only %s and %q verbs: the arguments travel as strings.
-type Text struct {
-	Key  string   `json:"key"`
-	Args []string `json:"args,omitempty"`
-}
+// (the daemon may run with another LANG, or none).
+type Text = i18n.Message
 
 // NewText makes a Text; each argument is formatted with %v.
-func NewText(key string, args ...any) Text {
-	t := Text{Key: key}
-	for _, a := range args {
-		t.Args = append(t.Args, fmt.Sprint(a))
-	}
-	return t
-}
-
-// In is the text in l.
-func (t Text) In(l i18n.Lang) string {
-	args := make([]any, len(t.Args))
-	for i, a := range t.Args {
-		args[i] = a
-	}
-	return l.T(t.Key, args...)
-}
+func NewText(key string, args ...any) Text { return i18n.Msg(key, args...) }
 
 // Problem is an error the daemon answers with, as the user should read it:
 // what failed and what to do, as a catalog text. Kind chooses the answer's

@@ -24,14 +24,17 @@ const (
 
 // AccountStatus is one account as the daemon sees it.
 type AccountStatus struct {
-	Name      string       `json:"name"`
-	State     AccountState `json:"state"`
-	Error     string       `json:"error,omitempty"` // the last error, with its fix
-	Since     time.Time    `json:"since"`           // when State was entered
-	NextRetry time.Time    `json:"next_retry,omitempty"`
-	DryRun    bool         `json:"dry_run,omitempty"`
-	Moved     int          `json:"moved"` // moved to Junk since the daemon started
-	Judged    int          `json:"judged"`
+	Name  string       `json:"name"`
+	State AccountState `json:"state"`
+	Error string       `json:"error,omitempty"` // the last error, with its fix
+	// ErrorTexts are the catalog texts inside Error, for clients to show
+	// it in their language (i18n.Localize).
+	ErrorTexts []Text    `json:"error_texts,omitempty"`
+	Since      time.Time `json:"since"` // when State was entered
+	NextRetry  time.Time `json:"next_retry,omitempty"`
+	DryRun     bool      `json:"dry_run,omitempty"`
+	Moved      int       `json:"moved"` // moved to Junk since the daemon started
+	Judged     int       `json:"judged"`
 }
 
 // Status is the daemon as a whole.
@@ -47,6 +50,10 @@ type Status struct {
 	// Warnings are standing problems the user should know of, e.g. a
 	// password kept in a file because there is no keyring.
 	Warnings []string `json:"warnings,omitempty"`
+	// WarningTexts are catalog texts of Warnings, entry by entry (Key ""
+	// where a warning has none), for clients to show them in their
+	// language.
+	WarningTexts []Text `json:"warning_texts,omitempty"`
 }
 
 // EventKind says what an Event carries.

@@ -54,12 +54,13 @@ func (s *Store) Backend() string {
 	return s.path()
 }
 
-// Warning is non-empty when passwords are kept in a file.
-func (s *Store) Warning() string {
+// Warning is non-empty when passwords are kept in a file: the catalog
+// text (Key "" when there is nothing to say).
+func (s *Store) Warning() i18n.Message {
 	if s.keyring {
-		return ""
+		return i18n.Message{}
 	}
-	return i18n.Detect().T("secrets in file", s.path())
+	return i18n.Msg("secrets in file", s.path())
 }
 
 func (s *Store) path() string { return filepath.Join(s.dir, FileName) }
@@ -69,7 +70,7 @@ func (s *Store) Get(account string) (string, error) {
 	if s.keyring {
 		pw, err := keyring.Get(Service, account)
 		if errors.Is(err, keyring.ErrNotFound) {
-			return "", fmt.Errorf("%w for account %q in the keyring: run `mailwarden account add --name %s` to store it", ErrNotFound, account, account)
+			return "", &i18n.Error{Message: i18n.Msg("secrets none in keyring", account, account), Err: ErrNotFound}
 		}
 		if err != nil {
 			return "", fmt.Errorf("read the password of %q from the keyring: %w", account, err)
@@ -84,7 +85,7 @@ func (s *Store) Get(account string) (string, error) {
 	}
 	pw, ok := m[account]
 	if !ok {
-		return "", fmt.Errorf("%w for account %q in %s: run `mailwarden account add --name %s` to store it", ErrNotFound, account, s.path(), account)
+		return "", &i18n.Error{Message: i18n.Msg("secrets none in file", account, s.path(), account), Err: ErrNotFound}
 	}
 	return pw, nil
 }

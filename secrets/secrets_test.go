@@ -7,13 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/zalando/go-keyring"
 )
 
 func TestKeyring(t *testing.T) {
 	keyring.MockInit()
 	s := Open(t.TempDir())
-	if s.Backend() != "keyring" || s.Warning() != "" {
+	if s.Backend() != "keyring" || s.Warning().Key != "" {
 		t.Fatalf("with a keyring: backend %q, warning %q", s.Backend(), s.Warning())
 	}
 	if _, err := s.Get("work"); !errors.Is(err, ErrNotFound) {
@@ -34,7 +35,7 @@ func TestKeyring(t *testing.T) {
 func TestFileFallbackIsPrivate(t *testing.T) {
 	dir := t.TempDir()
 	s := OpenFile(dir)
-	if !strings.Contains(s.Warning(), "0600") {
+	if !strings.Contains(s.Warning().In(i18n.En), "0600") {
 		t.Fatalf("no warning for the file fallback: %q", s.Warning())
 	}
 	if err := s.Set("work", "pw1"); err != nil {

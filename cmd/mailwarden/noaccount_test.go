@@ -177,8 +177,14 @@ func TestConfigErrorAccount(t *testing.T) {
 		t.Errorf("sync of a config-error account: exit %d %q", code, out)
 	}
 	ja := []string{"LANG=ja_JP.UTF-8", "LC_ALL=", "LC_MESSAGES="}
-	if out, _ = mwEnv(t, ja, bin, "status", "--socket", sock); !strings.Contains(out, "設定エラー") {
-		t.Errorf("state name in Japanese: %s", out)
+	out, _ = mwEnv(t, ja, bin, "status", "--socket", sock)
+	for _, want := range []string{"設定エラー", "アカウントを開始できません: アカウント \"work\" のパスワードが", "`mailwarden account add --name work` で保存してください"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Japanese status lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "no OS keyring answered") || strings.Contains(out, "no password stored") || strings.Contains(out, "cannot start") {
+		t.Errorf("English in the Japanese status:\n%s", out)
 	}
 }
 

@@ -38,7 +38,10 @@ func cmdStatus(ctx context.Context, args []string) error {
 		if st.Paused {
 			fmt.Println(lang.T("filtering paused"))
 		}
-		for _, w := range st.Warnings {
+		for i, w := range st.Warnings {
+			if i < len(st.WarningTexts) && st.WarningTexts[i].Key != "" {
+				w = st.WarningTexts[i].In(lang)
+			}
 			fmt.Println(lang.T("warning", w))
 		}
 		if len(st.Accounts) == 0 {
@@ -54,7 +57,7 @@ func cmdStatus(ctx context.Context, args []string) error {
 				note = append(note, lang.T("dry run"))
 			}
 			if a.Error != "" {
-				note = append(note, a.Error)
+				note = append(note, i18n.Localize(a.Error, lang, a.ErrorTexts))
 			}
 			if !a.NextRetry.IsZero() {
 				note = append(note, lang.T("retry at", a.NextRetry.Local().Format("15:04:05")))
