@@ -247,9 +247,22 @@ func (m *Model) UntrainCorrection(msg []byte, spam bool) {
 
 // withHashes tokenizes msg and hands its hashes to f.
 func (m *Model) withHashes(msg []byte, spam bool, f func(hs []uint64, spam bool)) {
-	t := tokenizeParsed(parse(msg))
+	t := m.tokenize(msg)
 	f(t.hashes, spam)
 	t.release()
+}
+
+// tokenize tokenizes msg, prefetching the table lines its tokens will be
+// looked up in. The table may grow before the lookups (a Train in between):
+// the prefetches are then wasted, never wrong.
+func (m *Model) tokenize(msg []byte) *tokenizer {
+	m.mu.RLock()
+	slots := m.tokens.slots
+	if m.tokens.n == 0 {
+		slots = nil
+	}
+	m.mu.RUnlock()
+	return tokenizeFor(parse(msg), slots)
 }
 
 // TrainTokens learns a message given as its Tokenize output (distinct
@@ -482,7 +495,6 @@ func (m *Model) Prune(minCount uint32) int {
 		}
 	})
 	dropped := m.tokens.len() - kept.len()
-	m.tokens.release()
 	m.tokens = kept
 	return dropped
 }

@@ -8,7 +8,7 @@ import (
 
 // Classify scores msg (raw RFC 822 bytes) against the model.
 func (m *Model) Classify(msg []byte) Result {
-	t := tokenizeParsed(parse(msg))
+	t := m.tokenize(msg)
 	defer t.release()
 	return m.classify(t.hashes, t.names)
 }
@@ -17,7 +17,7 @@ func (m *Model) Classify(msg []byte) Result {
 // and the verdict (the classify command, evaluation runs): it neither
 // collects the tokens that weighed most nor copies out their texts.
 func (m *Model) Score(msg []byte) Result {
-	t := tokenizeParsed(parse(msg))
+	t := m.tokenize(msg)
 	defer t.release()
 	return m.classify(t.hashes, nil)
 }

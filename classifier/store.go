@@ -142,12 +142,6 @@ func (m *Model) load(data []byte) error {
 		return corrupt(fmt.Sprintf("truncated: %d tokens announced, room for at most %d", n, len(recs)/rsize))
 	}
 	tokens := newTokenTable(int(n))
-	loaded := false
-	defer func() {
-		if !loaded {
-			tokens.release()
-		}
-	}()
 	p := recs
 	for i := uint32(0); i < n; i++ {
 		if len(p) < 8 {
@@ -186,9 +180,7 @@ func (m *Model) load(data []byte) error {
 		return corrupt("checksum mismatch")
 	}
 	m.mu.Lock()
-	m.tokens.release()
 	m.tokens, m.spamMsgs, m.hamMsgs, m.lrMsgs, m.lrDropped = tokens, spam, ham, lr, dropped
-	loaded = true
 	m.queue = lrQueue{}
 	m.fitLR()
 	m.mu.Unlock()
