@@ -39,6 +39,14 @@ fuzz:
 	  done; \
 	done
 
+# Profile-guided optimisation: cmd/mailwarden/default.pgo is a CPU profile of
+# classifying and training real mail, which go build uses by default (about 3%
+# fewer instructions to classify). Regenerate it after large classifier changes.
+.PHONY: pgo
+pgo:
+	$(GO) test ./classifier -run '^$$' -bench '^(BenchmarkClassify|BenchmarkTrain)$$' -benchtime 5s \
+	  -o /dev/null -cpuprofile cmd/mailwarden/default.pgo
+
 vet:
 	gofmt -l . | tee /dev/stderr | (! read)
 	$(GO) vet ./...
