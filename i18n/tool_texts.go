@@ -26,12 +26,17 @@ func init() {
 		"help version":            {En: "print mailwarden's version, commit and Go version (also --version)", Ja: "mailwarden のバージョン、コミット、Go のバージョンを表示します（--version も可）"},
 
 		// train
-		"train store dir":   {En: "--store needs a directory", Ja: "--store にはディレクトリを指定してください"},
-		"usage train":       {En: "usage: mailwarden train [--store DIR] --spam DIR|FILE... --ham DIR|FILE...", Ja: "使い方: mailwarden train [--store ディレクトリ] --spam ディレクトリ|ファイル... --ham ディレクトリ|ファイル..."},
-		"train which":       {En: "%q: say first whether it is --spam or --ham", Ja: "%q: 先に --spam か --ham かを指定してください"},
-		"train nothing":     {En: "nothing to train: give --spam DIR|FILE... and/or --ham DIR|FILE...", Ja: "学習するものがありません: --spam ディレクトリ|ファイル... や --ham ディレクトリ|ファイル... を指定してください"},
-		"trained":           {En: "trained: %d spam, %d ham in %s", Ja: "学習しました: 迷惑メール %d 通、通常メール %d 通（%s）"},
-		"train daemon busy": {En: "the mailwarden daemon (pid %d) is using the token store in %s and would overwrite this training: stop it, train, and start it again — or let it learn from your moves into and out of Junk", Ja: "mailwarden デーモン（pid %d）が %s の学習データを使用中で、この学習を上書きしてしまいます。デーモンを止めて学習し、再び起動してください。または、迷惑メールフォルダへの出し入れから学習させてください"},
+		"train store dir":    {En: "--store needs a directory", Ja: "--store にはディレクトリを指定してください"},
+		"usage train":        {En: "usage: mailwarden train [--store DIR] --spam DIR|FILE... --ham DIR|FILE...", Ja: "使い方: mailwarden train [--store ディレクトリ] --spam ディレクトリ|ファイル... --ham ディレクトリ|ファイル..."},
+		"train which":        {En: "%q: say first whether it is --spam or --ham", Ja: "%q: 先に --spam か --ham かを指定してください"},
+		"train nothing":      {En: "nothing to train: give --spam DIR|FILE... and/or --ham DIR|FILE...", Ja: "学習するものがありません: --spam ディレクトリ|ファイル... や --ham ディレクトリ|ファイル... を指定してください"},
+		"trained":            {En: "trained: %d spam, %d ham in %s", Ja: "学習しました: 迷惑メール %d 通、通常メール %d 通（%s）"},
+		"not mail judged":    {En: "warning: %s does not look like a mail message (it does not start with header fields); judged anyway", Ja: "警告: %s はメールに見えません（ヘッダーで始まっていません）。判定はしました"},
+		"not mail skipped":   {En: "warning: skipped %d files that do not look like mail messages (they do not start with header fields), such as %s", Ja: "警告: メールに見えないファイル %d 個を学習しませんでした（ヘッダーで始まっていません）。例: %s"},
+		"store locked":       {En: "a running mailwarden is using the data directory %s (its state store is locked, though it does not answer on the usual socket) and would overwrite what this command writes: stop it, run this again, and start it again", Ja: "実行中の mailwarden がデータディレクトリ %s を使用中です（通常のソケットでは応答しませんが、状態ファイルがロックされています）。このコマンドの書き込みを上書きしてしまうので、止めてからもう一度実行し、再び起動してください"},
+		"no token store":     {En: "there is no token store in %s: train one first (mailwarden train --store %s --spam DIR --ham DIR), or check --store", Ja: "%s に学習データがありません: 先に学習させるか（mailwarden train --store %s --spam ディレクトリ --ham ディレクトリ）、--store を確認してください"},
+		"classify untrained": {En: "warning: the token store in %s has %d spam and %d ham messages; train it with both first (mailwarden train)", Ja: "警告: %s の学習データは迷惑メール %d 通、通常メール %d 通です。先に両方を学習させてください（mailwarden train）"},
+		"train daemon busy":  {En: "the mailwarden daemon (pid %d) is using the token store in %s and would overwrite this training: stop it, train, and start it again — or let it learn from your moves into and out of Junk", Ja: "mailwarden デーモン（pid %d）が %s の学習データを使用中で、この学習を上書きしてしまいます。デーモンを止めて学習し、再び起動してください。または、迷惑メールフォルダへの出し入れから学習させてください"},
 
 		// explain
 		"explain files":  {En: "give one or more message files", Ja: "メールのファイルを 1 つ以上指定してください"},

@@ -75,6 +75,23 @@ func Open(path string) (*Store, error) {
 	return &Store{db: db, path: path}, nil
 }
 
+// InUse reports whether a running process holds the state store at path:
+// a mailwarden daemon keeps its store open, and locked, for as long as it
+// runs, whatever socket it answers on. A missing file is not in use.
+func InUse(path string) bool {
+	if _, err := os.Stat(path); err != nil {
+		return false
+	}
+	// A read-only open takes a shared lock, which the daemon's exclusive
+	// one refuses; the short timeout is the whole wait.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 100 * time.Millisecond})
+	if err != nil {
+		return errors.Is(err, bolterrors.ErrTimeout)
+	}
+	db.Close()
+	return false
+}
+
 // OpenOrRecover opens the store at path; if the file is corrupt it is renamed
 // to path+".corrupt-<time>" and a fresh store is created. The returned note
 // is non-empty when that happened, for the log and the status.

@@ -18,7 +18,7 @@ func cmdClassify(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{"give one or more message files (or directories)"}
 	}
-	if err := needStore(*storeDir); err != nil {
+	if err := needTrainedStore(*storeDir); err != nil {
 		return err
 	}
 	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
@@ -26,7 +26,7 @@ func cmdClassify(ctx context.Context, args []string) error {
 		return err
 	}
 	if s, h := m.Counts(); s == 0 || h == 0 {
-		fmt.Fprintf(os.Stderr, "warning: the token store in %s has %d spam and %d ham messages; train it first (mailwarden train)\n", *storeDir, s, h)
+		fmt.Fprintln(os.Stderr, lang.T("classify untrained", *storeDir, s, h))
 	}
 	files, err := messageFiles(fs.Args())
 	if err != nil {
@@ -53,6 +53,9 @@ func cmdClassify(ctx context.Context, args []string) error {
 		}
 		if err != nil {
 			return err
+		}
+		if !looksLikeMail(raw) {
+			fmt.Fprintln(os.Stderr, lang.T("not mail judged", f))
 		}
 		r := m.Score(raw) // no reasons: only score and verdict are printed
 		// Same text as "%s\t%.6f\t%s\n" (fmt formats %.6f with

@@ -21,7 +21,7 @@ func cmdExplain(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{lang.T("explain files")}
 	}
-	if err := needStore(*storeDir); err != nil {
+	if err := needTrainedStore(*storeDir); err != nil {
 		return err
 	}
 	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
@@ -41,6 +41,9 @@ func cmdExplain(ctx context.Context, args []string) error {
 		raw, err := readMessageCtx(ctx, f)
 		if err != nil {
 			return err
+		}
+		if !looksLikeMail(raw) {
+			fmt.Fprintln(os.Stderr, lang.T("not mail judged", f))
 		}
 		r := m.Classify(raw)
 		e := explained{File: f, Subject: classifier.Extract(raw).Subject, Score: r.Score, Verdict: r.Verdict.String(), Tokens: r.Tokens, Reasons: r.Reasons}

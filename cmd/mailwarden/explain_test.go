@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mailwarden/mailwarden/daemon"
+	storepkg "github.com/mailwarden/mailwarden/store"
 )
 
 // train, classify and explain on small files, through the binary.
@@ -66,5 +69,45 @@ func TestTrainClassifyExplain(t *testing.T) {
 	}
 	if out, code := mw(t, bin, "classify", "--store", store, filepath.Join(dir, "missing.eml")); code != exitError || !strings.Contains(out, "missing.eml") {
 		t.Errorf("a missing file: %d %q", code, out)
+	}
+
+	// A mistyped --store is an error, and creates nothing.
+	typo := filepath.Join(dir, "stroe")
+	for _, cmd := range []string{"classify", "explain"} {
+		if out, code := mw(t, bin, cmd, "--store", typo, probe); code != exitError || !strings.Contains(out, "no token store in "+typo) {
+			t.Errorf("%s with a missing store: %d %q", cmd, code, out)
+		}
+	}
+	if _, err := os.Stat(typo); !os.IsNotExist(err) {
+		t.Errorf("classify created the mistyped store directory: %v", err)
+	}
+
+	// Not mail: classify judges it but says so; train skips it.
+	junk := filepath.Join(dir, "picture.jpg")
+	os.WriteFile(junk, []byte("\xff\xd8\xff\xe0\x00\x10JFIF"), 0o644)
+	out, code = mw(t, bin, "classify", "--store", store, junk)
+	if code != exitOK || !strings.Contains(out, junk+"\t") || !strings.Contains(out, "does not look like a mail message") {
+		t.Errorf("classify of a picture: %d %q", code, out)
+	}
+	folder := filepath.Join(dir, "folder")
+	os.Mkdir(folder, 0o755)
+	os.WriteFile(filepath.Join(folder, ".DS_Store"), []byte("Bud1\x00\x00"), 0o644)
+	os.WriteFile(filepath.Join(folder, "1.eml"), []byte("Subject: more pills\r\n\r\ncheap\r\n"), 0o644)
+	if out, code := mw(t, bin, "train", "--store", store, "--spam", folder); code != exitOK || !strings.Contains(out, "6 spam, 5 ham") || !strings.Contains(out, "skipped 1 files") {
+		t.Errorf("train on a folder with a .DS_Store: %d %q; want 6 spam (one new) and the .DS_Store skipped", code, out)
+	}
+
+	// A daemon holding the data directory refuses train, even when it
+	// answers on another socket than the usual one.
+	st, err := storepkg.Open(filepath.Join(store, daemon.StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, code := mw(t, bin, "train", "--store", store, "--spam", spam[0]); code != exitError || !strings.Contains(out, "is using the data directory") {
+		t.Errorf("train while the state store is held: %d %q", code, out)
+	}
+	st.Close()
+	if out, code := mw(t, bin, "train", "--store", store, "--spam", spam[0]); code != exitOK {
+		t.Errorf("train once the state store is free: %d %q", code, out)
 	}
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
+	"github.com/mailwarden/mailwarden/classifier"
 	"github.com/mailwarden/mailwarden/config"
 )
 
@@ -58,6 +61,20 @@ func storeFlag(fs *flag.FlagSet) *string {
 func needStore(dir string) error {
 	if dir == "" {
 		return usageError{lang.T("no store")}
+	}
+	return nil
+}
+
+// needTrainedStore is needStore for the commands that only read the token
+// store (classify, explain): the store must exist, so that a mistyped
+// --store is an error instead of a new empty directory and every message
+// judged "unsure".
+func needTrainedStore(dir string) error {
+	if err := needStore(dir); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(dir, classifier.StoreFile)); err != nil {
+		return errors.New(lang.T("no token store", dir, dir))
 	}
 	return nil
 }

@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// fifoSetup builds the binary and makes a FIFO nobody writes to.
+// fifoSetup builds the binary, trains a token store in dir/store (classify
+// and explain refuse a missing one) and makes a FIFO nobody writes to.
 func fifoSetup(t *testing.T) (bin, dir, fifo string) {
 	t.Helper()
 	if testing.Short() {
@@ -21,6 +22,12 @@ func fifoSetup(t *testing.T) (bin, dir, fifo string) {
 	}
 	bin = buildBinary(t)
 	dir = t.TempDir()
+	spam, ham := filepath.Join(dir, "spam.eml"), filepath.Join(dir, "ham.eml")
+	os.WriteFile(spam, []byte("Subject: cheap pills\r\n\r\nbuy now\r\n"), 0o600)
+	os.WriteFile(ham, []byte("Subject: minutes\r\n\r\nof the meeting\r\n"), 0o600)
+	if out, code := mw(t, bin, "train", "--store", filepath.Join(dir, "store"), "--spam", spam, "--ham", ham); code != exitOK {
+		t.Fatalf("train: %d %s", code, out)
+	}
 	fifo = filepath.Join(dir, "msg.fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)

@@ -211,7 +211,7 @@ func daemonNotRunning(ctx context.Context, socket, storeDir string) error {
 	if _, err := localapi.NewClient(socket).Status(cctx); err == nil {
 		return errors.New(lang.T("tb daemon running", socket))
 	}
-	return nil
+	return storeNotLocked(storeDir)
 }
 
 func readImportRecords(path string) ([]byte, []tbImportRecord, error) {

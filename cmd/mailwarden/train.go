@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/mailwarden/mailwarden/classifier"
+	"github.com/mailwarden/mailwarden/daemon"
 	"github.com/mailwarden/mailwarden/localapi"
+	"github.com/mailwarden/mailwarden/store"
 )
 
 // maxMessageFile bounds what one message file may cost in memory.
@@ -69,6 +71,7 @@ func cmdTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	var skipped []string
 	for _, f := range interleave(spamFiles, hamFiles) {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -77,6 +80,11 @@ func cmdTrain(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		if !looksLikeMail(raw) {
+			// A stray file of a mail folder must not teach the model.
+			skipped = append(skipped, f.path)
+			continue
+		}
 		m.Train(raw, f.spam)
 	}
 	if err := m.Save(); err != nil {
@@ -84,6 +92,9 @@ func cmdTrain(ctx context.Context, args []string) error {
 	}
 	s, h := m.Counts()
 	fmt.Println(lang.T("trained", s, h, storeDir))
+	if len(skipped) > 0 {
+		fmt.Fprintln(os.Stderr, lang.T("not mail skipped", len(skipped), skipped[0]))
+	}
 	return nil
 }
 
@@ -221,12 +232,22 @@ func storeNotInUse(ctx context.Context, storeDir string) error {
 	defer cancel()
 	st, err := localapi.NewClient(localapi.DefaultSocketPath(storeDir)).Status(cctx)
 	if err != nil {
-		return nil // no daemon answers
+		return storeNotLocked(storeDir) // no daemon answers on the default socket
 	}
 	a, _ := filepath.Abs(storeDir)
 	b, _ := filepath.Abs(st.Store)
 	if a == b {
 		return errors.New(lang.T("train daemon busy", st.PID, storeDir))
+	}
+	return storeNotLocked(storeDir)
+}
+
+// storeNotLocked refuses a data directory whose state store a running
+// daemon holds (daemon.StateFile is locked while it runs): that catches a
+// daemon on another socket, which the socket check cannot reach.
+func storeNotLocked(storeDir string) error {
+	if store.InUse(filepath.Join(storeDir, daemon.StateFile)) {
+		return errors.New(lang.T("store locked", storeDir))
 	}
 	return nil
 }
