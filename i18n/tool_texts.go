@@ -49,10 +49,13 @@ func init() {
 		"verdict unsure": {En: "unsure", Ja: "判定保留"},
 
 		// eval and demo
-		"eval corpora": {En: "give one or more corpora: NAME.tar.xz, an unpacked directory with index and data/, or a name in the shared corpus directory", Ja: "コーパスを 1 つ以上指定してください: NAME.tar.xz、index と data/ のある展開済みディレクトリ、または共有コーパスディレクトリ内の名前"},
-		"eval limit":   {En: "--limit must be 0 or more", Ja: "--limit は 0 以上にしてください"},
-		"eval corpus":  {En: "corpus %s: want NAME.tar.xz or a directory with index and data/", Ja: "コーパス %s: NAME.tar.xz か、index と data/ のあるディレクトリを指定してください"},
-		"demo report":  {En: "report written to %s", Ja: "レポートを %s に書き出しました"},
+		"eval corpora":     {En: "give one or more corpora: NAME.tar.xz, an unpacked directory with index and data/, or a name in the shared corpus directory", Ja: "コーパスを 1 つ以上指定してください: NAME.tar.xz、index と data/ のある展開済みディレクトリ、または共有コーパスディレクトリ内の名前"},
+		"eval limit":       {En: "--limit must be 0 or more", Ja: "--limit は 0 以上にしてください"},
+		"eval corpus":      {En: "corpus %s: want NAME.tar.xz or a directory with index and data/", Ja: "コーパス %s: NAME.tar.xz か、index と data/ のあるディレクトリを指定してください"},
+		"demo report text": {En: "\nmailwarden demo report\n  corpus                       %s\n  trained on (first start)     %d spam, %d ham\n  delivered live               %d (%d spam, %d ham)\n  processed by the daemon      %d\n  spam moved to Junk           %d (%s of spam)\n  ham wrongly moved to Junk    %d (%s of ham)\n  spam left in INBOX           %d\n  judged unsure, left alone    %d (spam and ham together)\n  delivery -> moved            median %.0f ms, p95 %.0f ms, max %.0f ms\n  folders before -> after      INBOX %d -> %d, Junk %d -> %d\n  every message in exactly one folder: %s\n  \\Seen set by mailwarden      %d\n  took                         %.1f s\n", Ja: "\nmailwarden デモのレポート\n  コーパス                     %s\n  最初の学習                   迷惑メール %d 通、通常メール %d 通\n  配信したメール               %d 通（迷惑メール %d、通常メール %d）\n  デーモンが処理               %d 通\n  迷惑メールフォルダへ移動     %d 通（迷惑メールの %s）\n  通常メールを誤って移動       %d 通（通常メールの %s）\n  受信箱に残った迷惑メール     %d 通\n  判定保留でそのままのもの     %d 通（迷惑メールと通常メールの合計）\n  配信から移動まで             中央値 %.0f ms、p95 %.0f ms、最大 %.0f ms\n  フォルダ（前 → 後）         受信箱 %d → %d、迷惑メール %d → %d\n  どのメールもちょうど一つのフォルダに: %s\n  mailwarden が付けた既読(\\Seen) %d\n  所要時間                     %.1f 秒\n"},
+		"demo yes":         {En: "yes", Ja: "はい"},
+		"demo no":          {En: "NO (lost %d, duplicated %d)", Ja: "いいえ（消失 %d 通、重複 %d 通）"},
+		"demo report":      {En: "report written to %s", Ja: "レポートを %s に書き出しました"},
 
 		// import-thunderbird
 		"usage tbimport":      {En: "usage: mailwarden import-thunderbird [--store DIR] [--profile DIR | FILE]", Ja: "使い方: mailwarden import-thunderbird [--store ディレクトリ] [--profile ディレクトリ | ファイル]"},

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mailwarden/mailwarden/i18n"
 	"io"
 	"maps"
 	"math"
@@ -307,28 +308,15 @@ func (r *Report) Print(w io.Writer) {
 		}
 		return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
 	}
-	ok := "yes"
+	l := i18n.Detect()
+	ok := l.T("demo yes")
 	if !r.ExactlyOnce {
-		ok = fmt.Sprintf("NO (lost %d, duplicated %d)", len(r.Lost), len(r.Duplicated))
+		ok = l.T("demo no", len(r.Lost), len(r.Duplicated))
 	}
-	fmt.Fprintf(w, `
-mailwarden demo report
-  corpus                       %s
-  trained on (first start)     %d spam, %d ham
-  delivered live               %d (%d spam, %d ham)
-  processed by the daemon      %d
-  spam moved to Junk           %d (%s of spam)
-  ham wrongly moved to Junk    %d (%s of ham)
-  spam left in INBOX           %d (%d of all left as unsure)
-  delivery -> moved            median %.0f ms, p95 %.0f ms, max %.0f ms
-  folders before -> after      INBOX %d -> %d, Junk %d -> %d
-  every message in exactly one folder: %s
-  \Seen set by mailwarden      %d
-  took                         %.1f s
-`, r.Corpus, r.TrainedSpam, r.TrainedHam, r.Delivered, r.DeliveredSpam, r.DeliveredHam, r.Processed,
+	fmt.Fprint(w, l.T("demo report text", r.Corpus, r.TrainedSpam, r.TrainedHam, r.Delivered, r.DeliveredSpam, r.DeliveredHam, r.Processed,
 		r.SpamMoved, pct(r.SpamMoved, r.DeliveredSpam), r.HamWronglyMoved, pct(r.HamWronglyMoved, r.DeliveredHam),
 		r.SpamLeftInInbox, r.UnsureLeft, r.LatencyMedianMS, r.LatencyP95MS, r.LatencyMaxMS,
-		r.InboxBefore, r.InboxAfter, r.JunkBefore, r.JunkAfter, ok, r.SeenSet, r.Seconds)
+		r.InboxBefore, r.InboxAfter, r.JunkBefore, r.JunkAfter, ok, r.SeenSet, r.Seconds))
 }
 
 // WriteJSON writes the report as indented JSON to path.
