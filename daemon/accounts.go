@@ -142,6 +142,18 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 	if name == "" {
 		return res, localapi.BadRequest("api name or address")
 	}
+	// Refuse a taken name before anything is tried or stored: the password
+	// store is keyed by name, and the account of that name must keep its
+	// own password.
+	d.mu.Lock()
+	taken := false
+	for _, a := range d.cfg.Accounts {
+		taken = taken || a.Name == name
+	}
+	d.mu.Unlock()
+	if taken {
+		return res, localapi.BadRequest("config account exists", name)
+	}
 	var lastErr error
 	for _, c := range cands {
 		a := config.Account{Name: name, Host: c.Host, Port: c.Port, TLS: config.TLSMode(c.TLS), Username: c.Username,
@@ -159,11 +171,16 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 			continue
 		}
 		res.Attempts = append(res.Attempts, fmt.Sprintf("%s: login works", c))
-		if err := d.secretStore().Set(name, req.Password); err != nil {
-			return res, err
-		}
+		// The config first: it refuses a name taken meanwhile (by hand or
+		// another add) before the password of that name is touched.
 		if err := config.AppendAccount(path, a); err != nil {
 			return res, fmt.Errorf("%w: %v", localapi.ErrBadRequest, err)
+		}
+		if err := d.secretStore().Set(name, req.Password); err != nil {
+			if rerr := config.RemoveAccount(path, name); rerr != nil {
+				d.log.Warn("take back the account whose password could not be stored", "account", name, "err", rerr)
+			}
+			return res, err
 		}
 		if err := d.Reload(); err != nil {
 			return res, err

@@ -90,6 +90,20 @@ func TestAccountAddListRemove(t *testing.T) {
 			t.Fatalf("the added account is not watched: %s", out)
 		}
 	}
+	// Adding another account under the taken name is refused before any
+	// login (so before its password could be stored under that name), and
+	// the account keeps its own password. The login would work: the
+	// refusal must not come from it.
+	pwBefore, _ := os.ReadFile(filepath.Join(dir, "passwords.json"))
+	other := append([]string{}, add...)
+	other[7] = "other@example.jp"
+	out, code = mwIn(t, bin, "secret\n", other...)
+	if code == 0 || !strings.Contains(out, `an account named "work" exists already`) || strings.Contains(out, "login works") {
+		t.Fatalf("a second account named work: code %d\n%s", code, out)
+	}
+	if pwAfter, _ := os.ReadFile(filepath.Join(dir, "passwords.json")); string(pwAfter) != string(pwBefore) {
+		t.Fatal("a refused account add changed the stored passwords")
+	}
 	if out, code := mw(t, bin, "account", "remove", "work", "--socket", sock); code != 0 {
 		t.Fatalf("remove: %d %s", code, out)
 	}
