@@ -44,17 +44,20 @@ func passwordSource(a config.Account, sec *secrets.Store) string {
 	return sec.Backend()
 }
 
+// accountConfig is a as the local API shows it.
+func accountConfig(a config.Account, sec *secrets.Store) localapi.AccountConfig {
+	return localapi.AccountConfig{Name: a.Name, Host: a.Host, Port: a.Port, TLS: string(a.TLS), Username: a.Username,
+		PasswordSource: passwordSource(a, sec), DryRun: a.DryRun}
+}
+
 // Accounts lists the configured accounts.
 func (d *Daemon) Accounts() ([]localapi.AccountConfig, error) {
 	sec := d.secretStore()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var out []localapi.AccountConfig
+	out := make([]localapi.AccountConfig, 0, len(d.cfg.Accounts)) // [] in JSON, not null
 	for _, a := range d.cfg.Accounts {
-		out = append(out, localapi.AccountConfig{
-			Name: a.Name, Host: a.Host, Port: a.Port, TLS: string(a.TLS), Username: a.Username,
-			PasswordSource: passwordSource(a, sec), DryRun: a.DryRun,
-		})
+		out = append(out, accountConfig(a, sec))
 	}
 	return out, nil
 }
@@ -185,8 +188,7 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 		if err := d.Reload(); err != nil {
 			return res, err
 		}
-		res.Account = localapi.AccountConfig{Name: a.Name, Host: a.Host, Port: a.Port, TLS: string(a.TLS), Username: a.Username,
-			PasswordSource: d.secretStore().Backend(), DryRun: a.DryRun}
+		res.Account = accountConfig(a, d.secretStore())
 		d.log.Info("account added", "account", name, "host", a.Host, "port", a.Port, "tls", a.TLS)
 		return res, nil
 	}
@@ -194,6 +196,70 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 		return res, localapi.BadRequest("api no login", len(res.Attempts), lastErr)
 	}
 	return res, localapi.BadRequest("api no login guessed", len(res.Attempts), lastErr)
+}
+
+// SetPassword stores a new password for a configured account whose
+// password lives in the keyring (or its file fallback), once a login with
+// the account's settings and that password works, and restarts the
+// account with it. A refused login stores nothing.
+func (d *Daemon) SetPassword(ctx context.Context, req localapi.AccountPassword) (localapi.AccountConfig, error) {
+	if req.Password == "" {
+		return localapi.AccountConfig{}, localapi.BadRequest("api no password given")
+	}
+	sec := d.secretStore()
+	d.mu.Lock()
+	var acct *config.Account
+	for i := range d.cfg.Accounts {
+		if d.cfg.Accounts[i].Name == req.Name {
+			acct = &d.cfg.Accounts[i]
+		}
+	}
+	n, path := len(d.cfg.Accounts), d.cfg.Path
+	var a config.Account
+	if acct != nil {
+		a = *acct
+	}
+	d.mu.Unlock()
+	if acct == nil {
+		return localapi.AccountConfig{}, d.noAccount(req.Name, n)
+	}
+	if a.PasswordEnv != "" || a.PasswordFile != "" {
+		return localapi.AccountConfig{}, localapi.BadRequest("api password elsewhere", a.Name, passwordSource(a, sec), path)
+	}
+	ia, err := imapAccountWith(a, req.Password)
+	if err == nil {
+		err = tryLogin(ctx, ia)
+	}
+	if err != nil {
+		if loginFailure(err) == failConnect {
+			return localapi.AccountConfig{}, localapi.BadRequest("api password unreachable", a.Name, err, path)
+		}
+		return localapi.AccountConfig{}, localapi.BadRequest("api password login", a.Name, err)
+	}
+	if err := sec.Set(a.Name, req.Password); err != nil {
+		return localapi.AccountConfig{}, fmt.Errorf("store the password of account %s: %w", a.Name, err)
+	}
+	d.restartAccount(a.Name)
+	d.log.Info("password stored", "account", a.Name, "store", sec.Backend())
+	return accountConfig(a, sec), nil
+}
+
+// Kinds of failed test logins, for the advice that goes with them.
+const (
+	failOther   = iota // the error carries its own advice (certificate, plaintext, STARTTLS)
+	failAuth           // the server refused the user name or password
+	failConnect        // no IMAP server answered: refused, unreachable, not TLS, timed out
+)
+
+// loginFailure sorts a test login's error.
+func loginFailure(err error) int {
+	switch {
+	case errors.Is(err, imapsync.ErrAuth):
+		return failAuth
+	case imapsync.IsPermanent(err), errors.Is(err, imapsync.ErrStartTLS):
+		return failOther
+	}
+	return failConnect
 }
 
 func tryLogin(ctx context.Context, acct imapsync.Account) error {

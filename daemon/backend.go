@@ -42,7 +42,13 @@ func (d *Daemon) Status() localapi.Status {
 }
 
 // Actions returns the newest limit entries of the action log.
-func (d *Daemon) Actions(limit int) ([]store.Action, error) { return d.st.Actions(limit) }
+func (d *Daemon) Actions(limit int) ([]store.Action, error) {
+	acts, err := d.st.Actions(limit)
+	if acts == nil && err == nil {
+		acts = []store.Action{} // [] in JSON, not null
+	}
+	return acts, err
+}
 
 // Subscribe streams the daemon's events.
 func (d *Daemon) Subscribe() (<-chan localapi.Event, func()) { return d.hub.Subscribe() }

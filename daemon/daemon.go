@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -258,6 +259,30 @@ func (d *Daemon) applyConfig(cfg *config.Config) {
 	d.accounts = next
 	ctx, paused := d.runCtx, d.paused
 	d.mu.Unlock()
+	swapSupervisors(ctx, paused, stop, start)
+}
+
+// restartAccount starts the named account's watcher afresh (after its
+// password changed); a paused daemon leaves it paused.
+func (d *Daemon) restartAccount(name string) {
+	d.mu.Lock()
+	next := slices.Clone(d.accounts) // others may hold the old slice
+	var stop, start []*supervisor
+	for i, s := range next {
+		if s.cfg.Name == name {
+			next[i] = newSupervisor(d, s.cfg)
+			stop, start = append(stop, s), append(start, next[i])
+		}
+	}
+	d.accounts = next
+	ctx, paused := d.runCtx, d.paused
+	d.mu.Unlock()
+	swapSupervisors(ctx, paused, stop, start)
+}
+
+// swapSupervisors stops the supervisors of stop, then starts those of
+// start (or marks them paused).
+func swapSupervisors(ctx context.Context, paused bool, stop, start []*supervisor) {
 	for _, s := range stop {
 		s.stop()
 	}

@@ -140,7 +140,11 @@ func (d *Daemon) AllowList(account string) (localapi.AllowList, error) {
 	if err != nil {
 		return localapi.AllowList{}, err
 	}
-	return localapi.AllowList{Account: a.Name, Allow: a.AllowList, Block: a.BlockList, AllowListOnly: a.AllowListOnly, Config: path}, nil
+	allow := a.AllowList
+	if allow == nil {
+		allow = []string{} // [] in JSON, not null
+	}
+	return localapi.AllowList{Account: a.Name, Allow: allow, Block: a.BlockList, AllowListOnly: a.AllowListOnly, Config: path}, nil
 }
 
 // EditAllowList adds and removes allow list entries: the config file is

@@ -152,10 +152,15 @@ func (d *Daemon) Quota(ctx context.Context) ([]localapi.QuotaReport, error) {
 	return out, ctx.Err()
 }
 
+// quotaLevels are the account's quota thresholds in force.
+func quotaLevels(a config.Account) localapi.QuotaLevels {
+	return localapi.QuotaLevels{Show: a.Quota.Show, Warn: a.Quota.Warn, Critical: a.Quota.Critical}
+}
+
 // staleReport is the account's last stored report, marked stale, or an
 // empty one carrying err.
 func (d *Daemon) staleReport(a config.Account, err error) localapi.QuotaReport {
-	rep := localapi.QuotaReport{Account: a.Name}
+	rep := localapi.QuotaReport{Account: a.Name, Levels: quotaLevels(a)}
 	if st, ok, serr := d.st.QuotaState(a.Name); serr == nil && ok && len(st.Report) > 0 {
 		json.Unmarshal(st.Report, &rep)
 	}
@@ -269,7 +274,7 @@ func report(cfg config.Account, u *imapsync.Usage, r quota.Usage, level quota.Le
 	rep := localapi.QuotaReport{
 		Account: cfg.Name, Time: r.Time, Used: r.Used, Limit: r.Limit, Messages: r.Messages, MessageLimit: r.MessageLimit,
 		Percent: 100 * r.Fraction(), Estimated: r.Estimated, Level: level.String(),
-		Levels:      localapi.QuotaLevels{Show: cfg.Quota.Show, Warn: cfg.Quota.Warn, Critical: cfg.Quota.Critical},
+		Levels:      quotaLevels(cfg),
 		FolderSizes: "rfc822-size",
 	}
 	if u.StatusSize {

@@ -59,7 +59,7 @@ func TestMessagesOfAnError(t *testing.T) {
 		t.Fatalf("messages %+v", msgs)
 	}
 	got := Localize(err.Error(), Ja, msgs)
-	want := "first\nアカウントを開始できません: アカウント \"work\" のパスワードがキーリングにありません: `mailwarden account add --name work` で保存してください"
+	want := "first\nアカウントを開始できません: アカウント \"work\" のパスワードがキーリングにありません: `mailwarden account password work` で保存してください"
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}

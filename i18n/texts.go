@@ -41,6 +41,7 @@ var texts = map[string]map[Lang]string{
 	"over quota move":  {En: "could not quarantine: the mailbox is full. Free space (empty Junk or Trash); mailwarden retries by itself", Ja: "隔離できません: メールボックスが満杯です。迷惑メールやごみ箱を空にしてください（自動で再試行します）"},
 	"account added":    {En: "account %q saved: %s:%d (%s) as %s; password in %s. mailwarden is watching it now.", Ja: "アカウント %q を保存しました: %s:%d（%s）ユーザー %s、パスワードの保存先 %s。監視を始めました。"},
 	"account removed":  {En: "account %q removed; its mail on the server is untouched", Ja: "アカウント %q を削除しました。サーバー上のメールはそのままです"},
+	"password stored":  {En: "password of account %q stored in %s; mailwarden is connecting with it now (see `mailwarden status`)", Ja: "アカウント %q のパスワードを %s に保存しました。このパスワードで接続しています（`mailwarden status` で確認できます）"},
 	"trying settings":  {En: "Trying the usual server settings for %s ...", Ja: "%s の一般的なサーバー設定を試しています…"},
 	"prompt address":   {En: "Mail address: ", Ja: "メールアドレス: "},
 	"prompt password":  {En: "Password: ", Ja: "パスワード: "},

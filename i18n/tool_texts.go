@@ -21,7 +21,7 @@ func init() {
 		"help cleanup":            {En: "delete the mail of Junk or Trash (all, or older than DAYS) after confirming, and say how much space it freed", Ja: "確認のうえ迷惑メールまたはごみ箱のメール（全部、または指定日数より古いもの）を削除し、空いた容量を表示します"},
 		"help notjunk":            {En: "undo a move to Junk: back to INBOX, learned as not junk, never moved again", Ja: "迷惑メールへの移動を取り消します: 受信箱へ戻し、迷惑メールではないと学習し、以後は移動しません"},
 		"help allow":              {En: "senders never moved to Junk (with allow_list_only, the only ones that reach INBOX)", Ja: "迷惑メールに移さない差出人（allow_list_only では受信箱に届く唯一の差出人）"},
-		"help account":            {En: "add an account (tests the login, keeps the password in the keyring), list or remove accounts", Ja: "アカウントの追加（ログインを確認し、パスワードはキーリングに保存）、一覧、削除"},
+		"help account":            {En: "add an account (tests the login, keeps the password in the keyring), list or remove accounts, or store a new password (password NAME)", Ja: "アカウントの追加（ログインを確認し、パスワードはキーリングに保存）、一覧、削除、新しいパスワードの保存（password 名前）"},
 		"help demo":               {En: "run the main job against a throw-away local Dovecot seeded with real mail", Ja: "実際のメールを入れた使い捨てのローカル Dovecot で主な処理を実演します"},
 		"help version":            {En: "print mailwarden's version, commit and Go version (also --version)", Ja: "mailwarden のバージョン、コミット、Go のバージョンを表示します（--version も可）"},
 

@@ -107,7 +107,7 @@ func Dial(ctx context.Context, acct Account) (*Session, error) {
 		s.c, err = imapclient.NewStartTLS(conn, opts)
 		if err != nil {
 			if _, ok := serverRefusal(err); ok {
-				return fail(fmt.Errorf("%s refused STARTTLS (%v): use tls = %q on the implicit-TLS port (993)", addr, err, TLSImplicit))
+				return fail(&StartTLSError{Addr: addr, Err: err})
 			}
 			return fail(asTLSError(addr, fmt.Errorf("STARTTLS with %s: %w", addr, err)))
 		}

@@ -39,6 +39,27 @@ func IsPermanent(err error) bool {
 	return errors.Is(err, ErrAuth) || errors.Is(err, ErrTLS) || errors.Is(err, ErrPlaintext) || errors.Is(err, ErrConfig)
 }
 
+// ErrStartTLS: the server refused STARTTLS (*StartTLSError).
+var ErrStartTLS = errors.New("STARTTLS refused")
+
+// StartTLSError is a server that refused STARTTLS. errors.Is(err,
+// ErrStartTLS) holds.
+type StartTLSError struct {
+	Addr string // host:port
+	Err  error  // the server's refusal
+}
+
+// Error names the server and the fix, in the config's words.
+func (e *StartTLSError) Error() string {
+	return fmt.Sprintf("%s refused STARTTLS (%v): use tls = %q on the implicit-TLS port (993)", e.Addr, e.Err, TLSImplicit)
+}
+
+// Is makes errors.Is(err, ErrStartTLS) true.
+func (e *StartTLSError) Is(target error) bool { return target == ErrStartTLS }
+
+// Unwrap returns the server's refusal.
+func (e *StartTLSError) Unwrap() error { return e.Err }
+
 // AuthError is a refused login. errors.Is(err, ErrAuth) holds.
 type AuthError struct {
 	Host, User string

@@ -34,6 +34,13 @@ type AccountAdd struct {
 	DryRun         bool   `json:"dry_run,omitempty"`
 }
 
+// AccountPassword asks the daemon to store a new password for an
+// existing account, once a login with it works.
+type AccountPassword struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
 // AccountAdded is the result: the saved settings and every attempt made.
 type AccountAdded struct {
 	Account  AccountConfig `json:"account"`
@@ -67,4 +74,12 @@ func (c *Client) AddAccount(ctx context.Context, req AccountAdd) (AccountAdded, 
 // RemoveAccount stops watching an account and deletes it and its password.
 func (c *Client) RemoveAccount(ctx context.Context, name string) error {
 	return c.do(ctx, "DELETE", "/v0/accounts", url.Values{"name": {name}}, nil)
+}
+
+// SetPassword tests a login of the named account with password and, when
+// it works, stores the password (keyring) and restarts the account with
+// it. It returns the account's settings (PasswordSource: where it went).
+func (c *Client) SetPassword(ctx context.Context, name, password string) (AccountConfig, error) {
+	var a AccountConfig
+	return a, c.doJSON(ctx, "POST", "/v0/accounts/password", nil, AccountPassword{Name: name, Password: password}, &a)
 }

@@ -23,6 +23,7 @@ type Backend interface {
 	Accounts() ([]AccountConfig, error)
 	AddAccount(ctx context.Context, req AccountAdd) (AccountAdded, error)
 	RemoveAccount(name string) error
+	SetPassword(ctx context.Context, req AccountPassword) (AccountConfig, error)
 	// Subscribe returns a channel of events and a function that ends the
 	// subscription. A slow subscriber loses events rather than stall the
 	// daemon.

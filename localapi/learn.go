@@ -2,8 +2,6 @@ package localapi
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -67,8 +65,7 @@ func (s *Server) allowList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) editAllowList(w http.ResponseWriter, r *http.Request) {
 	var req AllowEdit
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-		s.fail(w, BadRequest("api bad body", err))
+	if !s.readBody(w, r, &req) {
 		return
 	}
 	if len(req.Add)+len(req.Remove) == 0 {

@@ -195,3 +195,30 @@ func TestProfile(t *testing.T) {
 		t.Fatalf("unknown profile: %v", err)
 	}
 }
+
+func (f *fakeBackend) SetPassword(ctx context.Context, req AccountPassword) (AccountConfig, error) {
+	if req.Name != "work" {
+		return AccountConfig{}, NotFound("api no account", req.Name)
+	}
+	if req.Password != "pw" {
+		return AccountConfig{}, BadRequest("api password login", req.Name, "login refused")
+	}
+	return AccountConfig{Name: req.Name, PasswordSource: "keyring"}, nil
+}
+
+// SetPassword sends the name and the password; the daemon's refusal
+// arrives as its catalog text.
+func TestClientSetPassword(t *testing.T) {
+	c := NewClient(serve(t, &fakeBackend{}))
+	ctx := context.Background()
+	if a, err := c.SetPassword(ctx, "work", "pw"); err != nil || a.Name != "work" || a.PasswordSource != "keyring" {
+		t.Fatalf("set password: %+v %v", a, err)
+	}
+	var ae *APIError
+	if _, err := c.SetPassword(ctx, "work", "bad"); !errors.As(err, &ae) || ae.Status != 400 || ae.Code != "api password login" || ae.Args[0] != "work" {
+		t.Fatalf("a refused password: %#v", err)
+	}
+	if _, err := c.SetPassword(ctx, "nope", "pw"); !errors.As(err, &ae) || ae.Status != 404 {
+		t.Fatalf("an unknown account: %v", err)
+	}
+}

@@ -2,8 +2,6 @@ package localapi
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"time"
 )
@@ -12,9 +10,9 @@ import (
 // takes the space. See the quota package for the policy and the texts.
 type QuotaReport struct {
 	Account string    `json:"account"`
-	Time    time.Time `json:"time"`  // when the figures were read
-	Used    int64     `json:"used"`  // bytes
-	Limit   int64     `json:"limit"` // bytes; 0 = unknown
+	Time    time.Time `json:"time,omitzero"` // when the figures were read; absent when never read (Error says why)
+	Used    int64     `json:"used"`          // bytes
+	Limit   int64     `json:"limit"`         // bytes; 0 = unknown
 	// Messages and MessageLimit are the MESSAGE resource where the server
 	// limits the number of messages (0 = no such limit).
 	Messages     int64   `json:"messages,omitempty"`
@@ -23,8 +21,8 @@ type QuotaReport struct {
 	// Estimated: the server reports no quota, so Limit is the plan's size
 	// from the configuration (limit_gb) and Used the sum of folder sizes.
 	Estimated  bool          `json:"estimated"`
-	Level      string        `json:"level"`  // ok, show, warn, critical (with hysteresis: what the alerts said)
-	Levels     QuotaLevels   `json:"levels"` // the thresholds in force
+	Level      string        `json:"level,omitempty"` // ok, show, warn, critical (with hysteresis: what the alerts said); absent when never read
+	Levels     QuotaLevels   `json:"levels"`          // the thresholds in force
 	Roots      []QuotaRoot   `json:"roots,omitempty"`
 	FullIn     time.Duration `json:"full_in,omitempty"` // at the current rate; 0 = no estimate (flat, falling or too little history)
 	FullInDays int           `json:"full_in_days,omitempty"`
@@ -138,8 +136,7 @@ func (c *Client) Cleanup(ctx context.Context, req CleanupRequest) ([]CleanupRepo
 
 func (s *Server) cleanup(w http.ResponseWriter, r *http.Request) {
 	var req CleanupRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-		s.fail(w, BadRequest("api bad body", err))
+	if !s.readBody(w, r, &req) {
 		return
 	}
 	switch {

@@ -42,6 +42,7 @@ func NewServer(b Backend, log *slog.Logger) *Server {
 	mux.HandleFunc("GET /v0/accounts", s.accounts)
 	mux.HandleFunc("POST /v0/accounts", s.addAccount)
 	mux.HandleFunc("DELETE /v0/accounts", s.removeAccount)
+	mux.HandleFunc("POST /v0/accounts/password", s.setPassword)
 	mux.HandleFunc("GET /v0/debug/pprof/{name}", s.debugProfile)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	return s
@@ -198,8 +199,7 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) addAccount(w http.ResponseWriter, r *http.Request) {
 	var req AccountAdd
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
-		s.fail(w, BadRequest("api bad body", err))
+	if !s.readBody(w, r, &req) {
 		return
 	}
 	res, err := s.b.AddAccount(r.Context(), req)
@@ -208,6 +208,29 @@ func (s *Server) addAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, res)
+}
+
+func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
+	var req AccountPassword
+	if !s.readBody(w, r, &req) {
+		return
+	}
+	a, err := s.b.SetPassword(r.Context(), req)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, a)
+}
+
+// readBody decodes the request's JSON body into v; when it cannot, it
+// answers with the error and returns false.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(v); err != nil {
+		s.fail(w, BadRequest("api bad body", err))
+		return false
+	}
+	return true
 }
 
 func (s *Server) removeAccount(w http.ResponseWriter, r *http.Request) {

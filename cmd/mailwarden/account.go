@@ -23,6 +23,8 @@ func cmdAccount(ctx context.Context, args []string) error {
 		return accountList(ctx, args[1:])
 	case "remove":
 		return accountRemove(ctx, args[1:])
+	case "password":
+		return accountPassword(ctx, args[1:])
 	}
 	return usageError{lang.T("unknown account", args[0])}
 }
@@ -166,5 +168,34 @@ func accountRemove(ctx context.Context, args []string) error {
 		return printJSON(map[string]bool{"ok": true})
 	}
 	fmt.Println(lang.T("account removed", fs.Arg(0)))
+	return nil
+}
+
+// accountPassword stores a new password for an existing account: the
+// daemon tests the login with the account's settings first and keeps the
+// password only if it works.
+func accountPassword(ctx context.Context, args []string) error {
+	fs := newFlags("account password")
+	cf := addClientFlags(fs)
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input (for scripts)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{lang.T("usage password")}
+	}
+	name := fs.Arg(0)
+	pw, err := readPassword(bufio.NewReader(os.Stdin), *pwStdin)
+	if err != nil {
+		return err
+	}
+	a, err := cf.client().SetPassword(ctx, name, pw)
+	if err != nil {
+		return err
+	}
+	if *cf.json {
+		return printJSON(a)
+	}
+	fmt.Println(lang.T("password stored", a.Name, a.PasswordSource))
 	return nil
 }

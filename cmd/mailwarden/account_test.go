@@ -114,3 +114,73 @@ func TestAccountAddListRemove(t *testing.T) {
 		t.Fatal("the password outlived its account")
 	}
 }
+
+// An account written by hand without a password: status says how to store
+// one; `account password` with a wrong password stores nothing, with the
+// right one the account goes online.
+func TestAccountPassword(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs Dovecot")
+	}
+	srv := dovecottest.Start(t, dovecot.Options{})
+	bin := buildBinary(t)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(ca, srv.CertPEM(), 0o644)
+	host, port, _ := strings.Cut(srv.IMAPSAddr, ":")
+	sock, cfgPath := startDaemon(t, bin, "version = 1\n[[account]]\nname = \"work\"\nhost = \""+host+"\"\nport = "+port+
+		"\ntls = \"tls\"\nusername = \"test\"\nca_file = \""+ca+"\"\n")
+	en := []string{"LANG=C", "LC_ALL=", "LC_MESSAGES="}
+	state := func() (localapi.AccountStatus, string) {
+		out, _ := mwEnv(t, en, bin, "status", "--json", "--socket", sock)
+		var st localapi.Status
+		json.Unmarshal([]byte(out), &st)
+		if len(st.Accounts) != 1 {
+			t.Fatalf("status: %s", out)
+		}
+		return st.Accounts[0], out
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		a, out := state()
+		if a.State == localapi.StateConfigError {
+			if !strings.Contains(a.Error, "run `mailwarden account password work` to store it") {
+				t.Fatalf("the missing password's advice: %s", a.Error)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no config-error: %s", out)
+		}
+	}
+	pwFile := filepath.Join(filepath.Dir(cfgPath), "passwords.json")
+	out, code := mwRun(t, en, strings.NewReader("wrong\n"), bin, "account", "password", "work", "--password-stdin", "--socket", sock)
+	if code != exitError || !strings.HasPrefix(out, `mailwarden account: the login of account "work" with this password failed, so it was not stored: login refused`) {
+		t.Fatalf("a wrong password: exit %d %q", code, out)
+	}
+	if b, err := os.ReadFile(pwFile); err == nil && strings.Contains(string(b), "wrong") {
+		t.Fatal("a refused password was stored")
+	}
+	if a, _ := state(); a.State != localapi.StateConfigError {
+		t.Fatalf("after a refused password the account is %s", a.State)
+	}
+	out, code = mwRun(t, en, strings.NewReader("secret\n"), bin, "account", "password", "work", "--password-stdin", "--socket", sock)
+	if code != exitOK || !strings.HasPrefix(out, `password of account "work" stored in `) {
+		t.Fatalf("the right password: exit %d %q", code, out)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		a, out := state()
+		if a.State == localapi.StateOnline {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the account did not go online with its new password: %s", out)
+		}
+	}
+	// Not an account, no name: the usual answers.
+	if out, code := mwRun(t, en, strings.NewReader("secret\n"), bin, "account", "password", "home", "--password-stdin", "--socket", sock); code != exitError ||
+		out != "mailwarden account: no account \"home\": `mailwarden account list` shows the names\n" {
+		t.Errorf("an unknown account: exit %d %q", code, out)
+	}
+	if out, code := mwRun(t, en, nil, bin, "account", "password", "--socket", sock); code != exitUsage || !strings.Contains(out, "usage: mailwarden account password NAME") {
+		t.Errorf("no name: exit %d %q", code, out)
+	}
+}

@@ -62,7 +62,7 @@ func init() {
 		{"cleanup", "junk|trash [--older-than DAYS] [--account NAME] [--yes] [--dry-run] [--json]", "delete the mail of Junk or Trash (all, or older than DAYS) after confirming, and say how much space it freed", cmdCleanup},
 		{"notjunk", "[--account NAME] SEQ|MESSAGE-ID...", "undo a move to Junk: back to INBOX, learned as not junk, never moved again", cmdNotJunk},
 		{"allow", "list|add|remove [--account NAME] [DOMAIN|ADDRESS...]", "senders never moved to Junk (with allow_list_only, the only ones that reach INBOX)", cmdAllow},
-		{"account", "add|list|remove ...", "add an account (tests the login, keeps the password in the keyring), list or remove accounts", cmdAccount},
+		{"account", "add|list|remove|password ...", "add an account (tests the login, keeps the password in the keyring), list or remove accounts, or store a new password (password NAME)", cmdAccount},
 		{"demo", "[--corpus FILE] [--deliver N] [--interval D] [--work DIR] [--report FILE]", "run the main job against a throw-away local Dovecot seeded with real mail", cmdDemo},
 		{"version", "", "print mailwarden's version, commit and Go version (also --version)", cmdVersion},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -105,6 +106,12 @@ func TestNoAccountsSaysHowToAddOne(t *testing.T) {
 	if out, _ := mwEnv(t, en, bin, "status", "--json", "--socket", sock); !strings.Contains(out, `"accounts": []`) {
 		t.Errorf("status --json without accounts: %s", out)
 	}
+	// Empty lists are [] in JSON, never null.
+	for _, args := range [][]string{{"log", "--json"}, {"account", "list", "--json"}, {"quota", "--json"}} {
+		if out, code := mwEnv(t, en, bin, append(args, "--socket", sock)...); code != exitOK || out != "[]\n" {
+			t.Errorf("%v without accounts: exit %d %q, want []", args, code, out)
+		}
+	}
 	if out, _ := mwEnv(t, ja, bin, "sync", "--socket", sock); out != "mailwarden sync: アカウントがまだありません: `mailwarden account add` で追加してください\n" {
 		t.Errorf("sync in Japanese: %q", out)
 	}
@@ -169,16 +176,30 @@ func TestConfigErrorAccount(t *testing.T) {
 		}
 	}
 	if code != exitAccount || !strings.Contains(row, `account cannot start: no password stored for account "work"`) ||
-		!strings.Contains(row, "run `mailwarden account add --name work` to store it") || strings.Contains(row, "again") {
+		!strings.Contains(row, "run `mailwarden account password work` to store it") || strings.Contains(row, "again") {
 		t.Errorf("status: exit %d, row %q\n%s", code, row, out)
 	}
 	out, code = mwEnv(t, en, bin, "sync", "work", "--socket", sock)
 	if code != exitError || !strings.HasPrefix(out, `mailwarden sync: account "work" cannot sync: account cannot start: no password stored for account "work"`) || strings.Count(out, "\n") != 1 {
 		t.Errorf("sync of a config-error account: exit %d %q", code, out)
 	}
+	if out, code := mwEnv(t, en, bin, "allow", "list", "--account", "work", "--json", "--socket", sock); code != exitOK || !strings.Contains(out, `"allow": []`) {
+		t.Errorf("allow list --json of an account without one: exit %d %s", code, out)
+	}
+	// An account never read: no zero time or empty level in quota --json,
+	// but the error and the thresholds in force.
+	out, code = mwEnv(t, en, bin, "quota", "--json", "--socket", sock)
+	var reps []map[string]any
+	if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) != 1 || code != exitAccount {
+		t.Fatalf("quota --json: exit %d %v %s", code, err, out)
+	}
+	if _, ok := reps[0]["time"]; ok || reps[0]["level"] != nil || reps[0]["error"] == nil ||
+		reps[0]["levels"].(map[string]any)["warn"] != float64(80) {
+		t.Errorf("quota --json of an account never read: %s", out)
+	}
 	ja := []string{"LANG=ja_JP.UTF-8", "LC_ALL=", "LC_MESSAGES="}
 	out, _ = mwEnv(t, ja, bin, "status", "--socket", sock)
-	for _, want := range []string{"設定エラー", "アカウントを開始できません: アカウント \"work\" のパスワードが", "`mailwarden account add --name work` で保存してください"} {
+	for _, want := range []string{"設定エラー", "アカウントを開始できません: アカウント \"work\" のパスワードが", "`mailwarden account password work` で保存してください"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Japanese status lacks %q:\n%s", want, out)
 		}
