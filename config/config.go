@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -326,6 +327,12 @@ func (c *Config) validate(data []byte) error {
 			return bad(i, "max_fetch_kib", lang.T("config max fetch"))
 		case a.PollInterval.Duration < time.Second:
 			return bad(i, "poll_interval", lang.T("config poll interval"))
+		case !plainName(a.Name):
+			key := "name"
+			if lineOf(data, key, i) == 0 { // the name is the user name
+				key = "username"
+			}
+			return bad(i, key, lang.T("config bad name", a.Name))
 		case names[a.Name]:
 			return bad(i, "name", lang.T("config name used", a.Name))
 		}
@@ -343,6 +350,13 @@ func (c *Config) validate(data []byte) error {
 		return err
 	}
 	return c.validateQuota(data)
+}
+
+// plainName reports whether an account name can be shown and typed: no
+// control characters (a line break would split status lines and log
+// records), no space at either end.
+func plainName(s string) bool {
+	return strings.TrimSpace(s) == s && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // lineOf finds the line of key inside the n-th [[account]] table (n < 0:

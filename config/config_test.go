@@ -50,6 +50,9 @@ func TestParseErrorsNameFileLineFix(t *testing.T) {
 		{"wrong type list", good + "allow_list = \"example.jp\"\n", 8, `allow_list must be a list in square brackets, like allow_list = ["example.jp"]`},
 		{"no host", "[[account]]\nusername = \"a\"\npassword_env = \"X\"\n", 1, "host ="},
 		{"second account dup name", good + "\n[[account]]\nname = \"work\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"X\"\n", 10, "own name"},
+		{"name with a line break", strings.Replace(good, `name = "work"`, `name = "wo\nrk"`, 1), 4, `account 1: name "wo\nrk" has a control character (like a line break) or a space at its start or end: write a plain name on one line, like name = "work"`},
+		{"name with a leading space", strings.Replace(good, `name = "work"`, `name = " work"`, 1), 4, `name " work" has a control character`},
+		{"user name as name with a tab", "[[account]]\nhost = \"h\"\nusername = \"a\\tb\"\npassword_env = \"X\"\n", 3, `name "a\tb" has a control character`},
 		{"newer version", strings.Replace(good, "version = 1", "version = 9", 1), 1, "update mailwarden"},
 	}
 	for _, tc := range cases {

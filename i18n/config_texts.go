@@ -22,6 +22,7 @@ func init() {
 		"config train cap":        {En: "train_cap must be 0 or more", Ja: "train_cap は 0 以上にしてください"},
 		"config max fetch":        {En: "max_fetch_kib must be between 1 and 10240", Ja: "max_fetch_kib は 1 から 10240 の間にしてください"},
 		"config poll interval":    {En: "poll_interval must be at least 1s", Ja: "poll_interval は 1s 以上にしてください"},
+		"config bad name":         {En: "name %q has a control character (like a line break) or a space at its start or end: write a plain name on one line, like name = \"work\"", Ja: "名前 %q に制御文字（改行など）か、先頭・末尾の空白があります: name = \"work\" のように 1 行の素直な名前にしてください"},
 		"config name used":        {En: "name %q is used by another account: give each account its own name", Ja: "名前 %q は別のアカウントが使っています: アカウントごとに別の名前を付けてください"},
 		"config cutoff range":     {En: "classifier cutoffs must lie between 0 and 1", Ja: "分類のしきい値は 0 から 1 の間にしてください"},
 		"config cutoff order":     {En: "spam_cutoff must be above ham_cutoff", Ja: "spam_cutoff は ham_cutoff より大きくしてください"},
