@@ -166,7 +166,7 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 			err = tryLogin(ctx, acct)
 		}
 		if err != nil {
-			res.Attempts = append(res.Attempts, fmt.Sprintf("%s: %v", c, err))
+			res.Attempts = append(res.Attempts, fmt.Sprintf("%s: %s", c, addLoginError(err)))
 			lastErr = err
 			if ctx.Err() != nil {
 				break
@@ -192,10 +192,25 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 		d.log.Info("account added", "account", name, "host", a.Host, "port", a.Port, "tls", a.TLS)
 		return res, nil
 	}
-	if req.Host != "" {
-		return res, localapi.BadRequest("api no login", len(res.Attempts), lastErr)
+	switch {
+	case loginFailure(lastErr) != failConnect:
+		// A refused password or a certificate: the error says what to do.
+		return res, localapi.BadRequest("api no login", len(res.Attempts), addLoginError(lastErr))
+	case req.Host != "":
+		return res, localapi.BadRequest("api no login connect", len(res.Attempts), addLoginError(lastErr))
 	}
-	return res, localapi.BadRequest("api no login guessed", len(res.Attempts), lastErr)
+	return res, localapi.BadRequest("api no login guessed", len(res.Attempts), addLoginError(lastErr))
+}
+
+// addLoginError is a test login's error as account add shows it: its
+// advice in the command line's words (--tls tls) where the error's own
+// are the config file's (tls = "tls").
+func addLoginError(err error) string {
+	var se *imapsync.StartTLSError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s refused STARTTLS (%v): use --tls tls (port 993)", se.Addr, se.Err)
+	}
+	return err.Error()
 }
 
 // SetPassword stores a new password for a configured account whose

@@ -26,6 +26,7 @@ func init() {
 		"usage password":   {En: "usage: mailwarden account password NAME [--password-stdin] (see `mailwarden account list`)", Ja: "使い方: mailwarden account password 名前 [--password-stdin]（`mailwarden account list` で確認できます）"},
 		"no address":       {En: "no address given: pass --address", Ja: "メールアドレスがありません: --address で指定してください"},
 		"bad tls flag":     {En: "--tls %q: use tls (port 993), starttls (port 143) or none (with --allow-plaintext)", Ja: "--tls %q は指定できません: tls（ポート 993）、starttls（ポート 143）、none（--allow-plaintext と一緒に）のいずれかにしてください"},
+		"bad port flag":    {En: "--port %d is not a TCP port: use 1 to 65535 (993 with --tls tls, 143 with --tls starttls)", Ja: "--port %d は TCP のポート番号ではありません: 1 から 65535 の範囲にしてください（--tls tls なら 993、--tls starttls なら 143）"},
 		"tls none flag":    {En: "--tls none sends the password in clear text: use --tls tls or --tls starttls, or add --allow-plaintext if you really mean it", Ja: "--tls none ではパスワードが暗号化されずに送られます: --tls tls か --tls starttls にしてください（本当に必要なら --allow-plaintext を付けてください）"},
 		"read password":    {En: "read password", Ja: "パスワードを読み取れません"},
 		"no password":      {En: "no password on standard input", Ja: "標準入力にパスワードがありません"},

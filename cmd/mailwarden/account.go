@@ -93,9 +93,12 @@ func accountAdd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// checkAddFlags checks what the command line alone can: the TLS mode and
-// plain text only when asked for in so many words.
+// checkAddFlags checks what the command line alone can: the port, the TLS
+// mode and plain text only when asked for in so many words.
 func checkAddFlags(req localapi.AccountAdd) error {
+	if req.Port < 0 || req.Port > 65535 { // 0: the default of the TLS mode
+		return usageError{lang.T("bad port flag", req.Port)}
+	}
 	switch req.TLS {
 	case "", "tls", "starttls":
 	case "none":

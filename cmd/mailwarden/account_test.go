@@ -52,8 +52,9 @@ func TestAccountAddListRemove(t *testing.T) {
 	add := []string{"account", "add", "--socket", sock, "--name", "work", "--address", "test@example.jp", "--host", host, "--port", port, "--username", "test", "--ca-file", ca, "--password-stdin"}
 
 	out, code := mwIn(t, bin, "wrong\n", add...)
-	if code == 0 || !strings.Contains(out, "check the password") {
-		t.Fatalf("wrong password: code %d\n%s", code, out)
+	last := out[strings.LastIndex(strings.TrimSuffix(out, "\n"), "\n")+1:]
+	if code == 0 || !strings.HasSuffix(last, "check the password and the user name)\n") || strings.Count(last, "check") != 1 {
+		t.Fatalf("wrong password: code %d, one piece of advice wanted in the last line\n%s", code, out)
 	}
 	if cfg, _ := os.ReadFile(cfgPath); strings.Contains(string(cfg), "[[account]]") {
 		t.Fatal("an account with a wrong password was saved")

@@ -197,6 +197,16 @@ func TestConfigErrorAccount(t *testing.T) {
 		reps[0]["levels"].(map[string]any)["warn"] != float64(80) {
 		t.Errorf("quota --json of an account never read: %s", out)
 	}
+	// No IMAP server on the port given: the advice is about the server,
+	// not the password.
+	out, code = mwRun(t, en, strings.NewReader("pw\n"), bin, "account", "add", "--name", "other", "--address", "a@example.jp",
+		"--host", "127.0.0.1", "--port", "1", "--password-stdin", "--socket", sock)
+	last := out[strings.LastIndex(strings.TrimSuffix(out, "\n"), "\n")+1:]
+	if code != exitError || !strings.HasPrefix(last, "mailwarden account: no login worked (1 tried; the last said: connect to 127.0.0.1:1: ") ||
+		!strings.HasSuffix(last, "no IMAP server answered there: check --host and --port (993 with --tls tls, 143 with --tls starttls) and the network\n") ||
+		strings.Contains(out, "password") {
+		t.Errorf("account add without a server: exit %d %q", code, out)
+	}
 	ja := []string{"LANG=ja_JP.UTF-8", "LC_ALL=", "LC_MESSAGES="}
 	out, _ = mwEnv(t, ja, bin, "status", "--socket", sock)
 	for _, want := range []string{"設定エラー", "アカウントを開始できません: アカウント \"work\" のパスワードが", "`mailwarden account password work` で保存してください"} {
@@ -224,6 +234,8 @@ func TestAccountAddChecksFirst(t *testing.T) {
 	}{
 		{nil, "mailwarden account: no address given: pass --address\n"}, // no prompt from a pipe
 		{[]string{"--address", "notanaddress"}, "mailwarden account: \"notanaddress\" is not a mail address: write it like sato@example.jp\n"},
+		{[]string{"--address", "a@example.jp", "--host", "h", "--port", "99999"}, "mailwarden account: --port 99999 is not a TCP port: use 1 to 65535 (993 with --tls tls, 143 with --tls starttls)\n"},
+		{[]string{"--address", "a@example.jp", "--port", "-1"}, "mailwarden account: --port -1 is not a TCP port: use 1 to 65535 (993 with --tls tls, 143 with --tls starttls)\n"},
 		{[]string{"--address", "a@example.jp", "--tls", "bogus"}, "mailwarden account: --tls \"bogus\": use tls (port 993), starttls (port 143) or none (with --allow-plaintext)\n"},
 		{[]string{"--address", "a@example.jp", "--host", "h", "--tls", "none"}, "mailwarden account: --tls none sends the password in clear text: use --tls tls or --tls starttls, or add --allow-plaintext if you really mean it\n"},
 	} {
