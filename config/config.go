@@ -117,7 +117,26 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil
 type Error struct {
 	File string
 	Line int
-	Msg  string
+	Msg  string       // in the user's language (this process's)
+	Text i18n.Message // Msg as a catalog text, for a client in another language
+}
+
+// newError is the Error at file:line (line 0: unknown) worded by m.
+func newError(file string, line int, m i18n.Message) *Error {
+	return &Error{File: file, Line: line, Msg: m.In(lang), Text: m}
+}
+
+// CatalogText is the whole error, file and line included, as a catalog
+// text (an i18n.Texter): the daemon's reload sends it so.
+func (e *Error) CatalogText() i18n.Message {
+	t := e.Text
+	if t.Key == "" {
+		t = i18n.Msg("config text", e.Msg)
+	}
+	if e.Line > 0 {
+		return i18n.Msg("config error at", e.File, e.Line, t)
+	}
+	return i18n.Msg("config error in", e.File, t)
 }
 
 func (e *Error) Error() string {
@@ -141,7 +160,7 @@ func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &Error{File: path, Msg: lang.T("config no file")}
+			return nil, newError(path, 0, i18n.Msg("config no file"))
 		}
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -158,19 +177,19 @@ func Parse(path string, data []byte) (*Config, error) {
 			if valueError(data) {
 				// The value is well-formed but not allowed: the message
 				// (from UnmarshalText) lists the allowed ones.
-				return nil, &Error{File: path, Line: pe.Position.Line, Msg: fmt.Sprintf("%s = %s", shortKey(pe.LastKey), pe.Message)}
+				return nil, newError(path, pe.Position.Line, i18n.Msg("config value", shortKey(pe.LastKey), refusedValue(data, pe)))
 			}
-			return nil, &Error{File: path, Line: pe.Position.Line, Msg: parseMsg(pe)}
+			return nil, newError(path, pe.Position.Line, parseMsg(pe))
 		}
 		return nil, decodeError(path, data, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, &Error{File: path, Line: lineOf(data, k[len(k)-1], 0), Msg: lang.T("config unknown setting", k.String())}
+		return nil, newError(path, lineOf(data, k[len(k)-1], 0), i18n.Msg("config unknown setting", k.String()))
 	}
 	c.Path = path
-	if err := c.migrate(); err != nil {
-		return nil, &Error{File: path, Line: lineOf(data, "version", 0), Msg: err.Error()}
+	if m := c.migrate(); m != nil {
+		return nil, newError(path, lineOf(data, "version", 0), *m)
 	}
 	c.applyDefaults()
 	if err := c.validate(data); err != nil {
@@ -179,12 +198,30 @@ func Parse(path string, data []byte) (*Config, error) {
 	return &c, nil
 }
 
-func parseMsg(pe toml.ParseError) string {
+func parseMsg(pe toml.ParseError) i18n.Message {
 	msg := pe.Message
 	if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
 		msg = fmt.Sprintf("%s: %s", pe.LastKey, msg)
 	}
-	return lang.T("config syntax", msg)
+	return i18n.Msg("config syntax", msg)
+}
+
+// refusedValue is the catalog text of the error of a value an
+// UnmarshalText refused, found again from the value as written: the
+// decoder keeps only the error's text (pe.Message), which stays the
+// answer when no text matches.
+func refusedValue(data []byte, pe toml.ParseError) any {
+	lines := strings.Split(string(data), "\n")
+	if line := pe.Position.Line; line >= 1 && line <= len(lines) {
+		_, raw, _ := strings.Cut(lines[line-1], "=")
+		v := rawValue(raw)
+		for _, m := range []i18n.Message{i18n.Msg("config bad tls", v), i18n.Msg("config bad duration", v)} {
+			if m.In(lang) == pe.Message {
+				return m
+			}
+		}
+	}
+	return pe.Message
 }
 
 // typeErrRE matches the TOML decoder's error for a value of the wrong type:
@@ -200,7 +237,7 @@ func shortKey(k string) string { return k[strings.LastIndex(k, ".")+1:] }
 func decodeError(path string, data []byte, err error) error {
 	m := typeErrRE.FindStringSubmatch(err.Error())
 	if m == nil {
-		return &Error{File: path, Msg: lang.T("config wrong type", err.Error())}
+		return newError(path, 0, i18n.Msg("config wrong type", err.Error()))
 	}
 	line, _ := strconv.Atoi(m[1])
 	key := shortKey(m[2])
@@ -208,7 +245,7 @@ func decodeError(path string, data []byte, err error) error {
 	if lines := strings.Split(string(data), "\n"); line >= 1 && line <= len(lines) {
 		_, raw, _ = strings.Cut(lines[line-1], "=")
 	}
-	return &Error{File: path, Line: line, Msg: typeMsg(key, rawValue(raw), m[3])}
+	return newError(path, line, typeMsg(key, rawValue(raw), m[3]))
 }
 
 // rawValue is a value as written, without its quotes and a trailing comment.
@@ -233,7 +270,7 @@ var examples = map[string]string{
 // typeMsg says how to write key's value for the decoder's destination type
 // (integer, float, boolean, string, slice, map), with an example built from
 // what was written where it can be.
-func typeMsg(key, raw, dst string) string {
+func typeMsg(key, raw, dst string) i18n.Message {
 	example := func(ok bool, v string) string {
 		if ok {
 			return key + " = " + v
@@ -249,29 +286,30 @@ func typeMsg(key, raw, dst string) string {
 	switch dst {
 	case "integer":
 		_, err := strconv.Atoi(raw)
-		return lang.T("config want number", key, example(err == nil, raw))
+		return i18n.Msg("config want number", key, example(err == nil, raw))
 	case "float":
 		_, err := strconv.ParseFloat(raw, 64)
-		return lang.T("config want number", key, example(err == nil, raw))
+		return i18n.Msg("config want number", key, example(err == nil, raw))
 	case "boolean":
 		v := strings.ToLower(raw)
-		return lang.T("config want bool", key, example(v == "true" || v == "false", "true"))
+		return i18n.Msg("config want bool", key, example(v == "true" || v == "false", "true"))
 	case "string", "primitive":
-		return lang.T("config want text", key, example(false, strconv.Quote(raw)))
+		return i18n.Msg("config want text", key, example(false, strconv.Quote(raw)))
 	case "slice":
-		return lang.T("config want list", key, key+" = ["+strconv.Quote(raw)+"]")
+		return i18n.Msg("config want list", key, key+" = ["+strconv.Quote(raw)+"]")
 	}
-	return lang.T("config wrong type", key)
+	return i18n.Msg("config wrong type", key)
 }
 
 // migrate brings an older schema up to Version. Version 0 (no version line)
 // is the same shape as 1.
-func (c *Config) migrate() error {
+func (c *Config) migrate() *i18n.Message {
 	switch {
 	case c.Version == 0:
 		c.Version = Version
 	case c.Version > Version:
-		return errors.New(lang.T("config newer", c.Version, Version))
+		m := i18n.Msg("config newer", c.Version, Version)
+		return &m
 	}
 	return nil
 }
@@ -307,44 +345,44 @@ func (c *Config) applyDefaults() {
 }
 
 func (c *Config) validate(data []byte) error {
-	bad := func(i int, key, msg string) error {
-		return &Error{File: c.Path, Line: lineOf(data, key, i), Msg: lang.T("config account", i+1, msg)}
+	bad := func(i int, key string, m i18n.Message) error {
+		return newError(c.Path, lineOf(data, key, i), i18n.Msg("config account", i+1, m))
 	}
 	names := map[string]bool{}
 	for i, a := range c.Accounts {
 		switch {
 		case a.Host == "":
-			return bad(i, "", lang.T("config no host"))
+			return bad(i, "", i18n.Msg("config no host"))
 		case a.Username == "":
-			return bad(i, "", lang.T("config no username"))
+			return bad(i, "", i18n.Msg("config no username"))
 		case a.Port < 1 || a.Port > 65535:
-			return bad(i, "port", lang.T("config bad port", a.Port))
+			return bad(i, "port", i18n.Msg("config bad port", a.Port))
 		case a.TLS == "none" && !a.AllowPlaintext:
-			return bad(i, "tls", lang.T("config plaintext"))
+			return bad(i, "tls", i18n.Msg("config plaintext"))
 		case a.TrainCap < 0:
-			return bad(i, "train_cap", lang.T("config train cap"))
+			return bad(i, "train_cap", i18n.Msg("config train cap"))
 		case a.MaxFetchKiB < 1 || a.MaxFetchKiB > 10240:
-			return bad(i, "max_fetch_kib", lang.T("config max fetch"))
+			return bad(i, "max_fetch_kib", i18n.Msg("config max fetch"))
 		case a.PollInterval.Duration < time.Second:
-			return bad(i, "poll_interval", lang.T("config poll interval"))
+			return bad(i, "poll_interval", i18n.Msg("config poll interval"))
 		case !plainName(a.Name):
 			key := "name"
 			if lineOf(data, key, i) == 0 { // the name is the user name
 				key = "username"
 			}
-			return bad(i, key, lang.T("config bad name", a.Name))
+			return bad(i, key, i18n.Msg("config bad name", a.Name))
 		case names[a.Name]:
-			return bad(i, "name", lang.T("config name used", a.Name))
+			return bad(i, "name", i18n.Msg("config name used", a.Name))
 		}
 		names[a.Name] = true
 	}
 	for _, v := range []float64{c.Classifier.HamCutoff, c.Classifier.SpamCutoff} {
 		if v < 0 || v > 1 {
-			return &Error{File: c.Path, Line: lineOf(data, "ham_cutoff", 0), Msg: lang.T("config cutoff range")}
+			return newError(c.Path, lineOf(data, "ham_cutoff", 0), i18n.Msg("config cutoff range"))
 		}
 	}
 	if c.Classifier.SpamCutoff != 0 && c.Classifier.HamCutoff >= c.Classifier.SpamCutoff {
-		return &Error{File: c.Path, Line: lineOf(data, "spam_cutoff", 0), Msg: lang.T("config cutoff order")}
+		return newError(c.Path, lineOf(data, "spam_cutoff", 0), i18n.Msg("config cutoff order"))
 	}
 	if err := c.validateLearn(data); err != nil {
 		return err

@@ -31,3 +31,20 @@ func TestParseErrorsInJapanese(t *testing.T) {
 		}
 	}
 }
+
+// Made in English (a daemon run with LANG=C), an error carries its catalog
+// text, so a Japanese client shows it in Japanese: file and line as they are.
+func TestErrorCarriesItsCatalogText(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{good + "tls = \"tsl\"\n", `c.toml:8: tls = "tsl" は指定できません: "tls"（ポート 993）`},
+		{good + "poll_interval = \"often\"\n", `c.toml:8: poll_interval = "often" は指定できません: "60s" や "5m"`},
+		{good + "port = 70000\n", "c.toml:8: アカウント 1: port = 70000 は TCP のポート番号ではありません"},
+		{good + "allow_list = [\"*.example.jp\"]\n", `c.toml:8: アカウント 1: allow_list: "*.example.jp": "example.jp" と書いてください`},
+	} {
+		_, err := Parse("c.toml", []byte(c.text))
+		var ce *Error
+		if !errors.As(err, &ce) || !strings.HasPrefix(ce.CatalogText().In(i18n.Ja), c.want) || ce.CatalogText().In(i18n.En) != err.Error() {
+			t.Errorf("got %v\n%q, want it to start with %q", err, ce.CatalogText().In(i18n.Ja), c.want)
+		}
+	}
+}

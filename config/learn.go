@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/mailwarden/mailwarden/i18n"
 	"os"
 	"slices"
 	"strings"
@@ -29,25 +30,38 @@ const MaxJunkAgeDays = 3650
 // lower case, a domain without a leading "@". The error says how to write
 // it.
 func NormalizeListEntry(s string) (string, error) {
+	e, m := normalizeEntry(s)
+	if m != nil {
+		return "", errors.New(m.In(lang))
+	}
+	return e, nil
+}
+
+// normalizeEntry is NormalizeListEntry with its error as a catalog text.
+func normalizeEntry(s string) (string, *i18n.Message) {
+	fail := func(key string, args ...any) (string, *i18n.Message) {
+		m := i18n.Msg(key, args...)
+		return "", &m
+	}
 	e := strings.ToLower(strings.TrimSpace(s))
 	e = strings.TrimPrefix(e, "@")
 	switch {
 	case e == "":
-		return "", errors.New(lang.T("config empty entry"))
+		return fail("config empty entry")
 	case strings.HasPrefix(e, "*."):
-		return "", errors.New(lang.T("config wildcard", s, e[2:]))
+		return fail("config wildcard", s, e[2:])
 	case strings.ContainsAny(e, " \t,;<>\"'()[]\\*"):
-		return "", errors.New(lang.T("config not entry", s))
+		return fail("config not entry", s)
 	}
 	local, domain, isAddr := strings.Cut(e, "@")
 	if isAddr && (local == "" || strings.Contains(domain, "@") || !validDomain(domain)) {
-		return "", errors.New(lang.T("config not address", s))
+		return fail("config not address", s)
 	}
 	if !isAddr {
 		domain = e
 	}
 	if !validDomain(domain) {
-		return "", errors.New(lang.T("config not domain", s, domain))
+		return fail("config not domain", s, domain)
 	}
 	return e, nil
 }
@@ -69,8 +83,8 @@ func validDomain(d string) bool {
 func (c *Config) validateLearn(data []byte) error {
 	for i := range c.Accounts {
 		a := &c.Accounts[i]
-		bad := func(key, msg string) error {
-			return &Error{File: c.Path, Line: lineOf(data, key, i), Msg: lang.T("config account", i+1, msg)}
+		bad := func(key string, m i18n.Message) error {
+			return newError(c.Path, lineOf(data, key, i), i18n.Msg("config account", i+1, m))
 		}
 		for _, l := range []struct {
 			key  string
@@ -79,9 +93,9 @@ func (c *Config) validateLearn(data []byte) error {
 			seen := map[string]bool{}
 			var out []string
 			for _, s := range *l.list {
-				e, err := NormalizeListEntry(s)
-				if err != nil {
-					return bad(l.key, fmt.Sprintf("%s: %v", l.key, err))
+				e, m := normalizeEntry(s)
+				if m != nil {
+					return bad(l.key, i18n.Msg("config list entry", l.key, *m))
 				}
 				if !seen[e] {
 					seen[e] = true
@@ -92,21 +106,21 @@ func (c *Config) validateLearn(data []byte) error {
 		}
 		for _, e := range a.AllowList {
 			if slices.Contains(a.BlockList, e) {
-				return bad("block_list", lang.T("config both lists", e))
+				return bad("block_list", i18n.Msg("config both lists", e))
 			}
 		}
 		for j, d := range a.OwnDomains {
-			e, err := NormalizeListEntry(d)
-			if err != nil || strings.Contains(e, "@") {
-				return bad("own_domains", lang.T("config own domain", d))
+			e, m := normalizeEntry(d)
+			if m != nil || strings.Contains(e, "@") {
+				return bad("own_domains", i18n.Msg("config own domain", d))
 			}
 			a.OwnDomains[j] = e
 		}
 		switch {
 		case a.AllowListOnly && len(a.AllowList) == 0:
-			return bad("allow_list_only", lang.T("config allow only empty"))
+			return bad("allow_list_only", i18n.Msg("config allow only empty"))
 		case a.JunkMaxAgeDays < 0 || a.JunkMaxAgeDays > MaxJunkAgeDays:
-			return bad("junk_max_age_days", lang.T("config junk age", a.JunkMaxAgeDays, MaxJunkAgeDays))
+			return bad("junk_max_age_days", i18n.Msg("config junk age", a.JunkMaxAgeDays, MaxJunkAgeDays))
 		}
 	}
 	return nil

@@ -159,6 +159,7 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 		return localapi.AllowList{}, localapi.Failure("api no config file")
 	}
 	list := slices.Clone(a.AllowList)
+	var already []string
 	for _, s := range req.Add {
 		e, err := config.NormalizeListEntry(s)
 		if err != nil {
@@ -167,7 +168,9 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 		if slices.Contains(a.BlockList, e) {
 			return localapi.AllowList{}, localapi.BadRequest("api on block list", e, a.Name, path)
 		}
-		if !slices.Contains(list, e) {
+		if slices.Contains(list, e) {
+			already = append(already, e)
+		} else {
 			list = append(list, e)
 		}
 	}
@@ -189,5 +192,7 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 		return localapi.AllowList{}, err
 	}
 	d.log.Info("allow list changed", "account", a.Name, "added", req.Add, "removed", req.Remove, "entries", len(list))
-	return d.AllowList(a.Name)
+	l, err := d.AllowList(a.Name)
+	l.Already = already
+	return l, err
 }

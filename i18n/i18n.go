@@ -70,13 +70,37 @@ func add(m map[string]map[Lang]string) {
 type Message struct {
 	Key  string   `json:"key"`
 	Args []string `json:"args,omitempty"`
+	// Texts are the arguments that are catalog texts themselves, by
+	// their place in Args (nil where an argument is plain text; Args
+	// holds their English): they are put in the same language.
+	Texts []*Message `json:"texts,omitempty"`
 }
 
-// Msg makes a Message; each argument is formatted with %v.
+// Texter is a value, such as an error, that is worded by a Message.
+type Texter interface{ CatalogText() Message }
+
+// Msg makes a Message; each argument is formatted with %v, but a Message
+// or a Texter stays a catalog text, put in the message's language.
 func Msg(key string, args ...any) Message {
 	m := Message{Key: key}
-	for _, a := range args {
-		m.Args = append(m.Args, fmt.Sprint(a))
+	for i, a := range args {
+		var sub *Message
+		switch v := a.(type) {
+		case Message:
+			sub = &v
+		case Texter:
+			t := v.CatalogText()
+			sub = &t
+		}
+		if sub == nil {
+			m.Args = append(m.Args, fmt.Sprint(a))
+			continue
+		}
+		m.Args = append(m.Args, sub.In(En))
+		if m.Texts == nil {
+			m.Texts = make([]*Message, len(args))
+		}
+		m.Texts[i] = sub
 	}
 	return m
 }
@@ -86,6 +110,9 @@ func (m Message) In(l Lang) string {
 	args := make([]any, len(m.Args))
 	for i, a := range m.Args {
 		args[i] = a
+		if i < len(m.Texts) && m.Texts[i] != nil {
+			args[i] = m.Texts[i].In(l)
+		}
 	}
 	return l.T(m.Key, args...)
 }
@@ -98,7 +125,11 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.In(En) }
-func (e *Error) Unwrap() error { return e.Err }
+
+// CatalogText makes an *Error a Texter: an argument of Msg that stays a
+// catalog text.
+func (e *Error) CatalogText() Message { return e.Message }
+func (e *Error) Unwrap() error        { return e.Err }
 
 // Messages are the Messages of the *Error values in err's chain, outermost
 // first.

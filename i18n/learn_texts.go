@@ -9,6 +9,9 @@ func init() {
 		"allow empty":      {En: "  (empty: `mailwarden allow add DOMAIN|ADDRESS`)", Ja: "  （空です: `mailwarden allow add ドメイン|アドレス`）"},
 		"allow only on":    {En: "allow-list-only: mail from anyone else (and from no one you wrote to) goes to Junk", Ja: "許可リストのみ: それ以外（送信したことのない相手）からのメールは迷惑メールフォルダへ移します"},
 		"block header":     {En: "block list: %s", Ja: "拒否リスト: %s"},
-		"allow changed":    {En: "allow list of %s saved (%d entries); the daemon uses it now", Ja: "%s の許可リストを保存しました（%d 件）。すぐに反映されます"},
+		"allow changed":    {En: "allow list of %s saved (%s); the daemon uses it now", Ja: "%s の許可リストを保存しました（%s）。すぐに反映されます"},
+		"allow already":    {En: "%s was already on the allow list of %s", Ja: "%s はすでに %s の許可リストにありました"},
+		"one entry":        {En: "1 entry", Ja: "1 件"},
+		"entries":          {En: "%d entries", Ja: "%d 件"},
 	})
 }

@@ -45,12 +45,13 @@ type APIError struct {
 	Msg    string
 	Code   string
 	Args   []string
+	Texts  []*Text // the arguments that are catalog texts
 }
 
 func (e *APIError) Error() string { return e.Msg }
 
 // Text is the answer's catalog text (Key "" when it has none).
-func (e *APIError) Text() Text { return Text{Key: e.Code, Args: e.Args} }
+func (e *APIError) Text() Text { return Text{Key: e.Code, Args: e.Args, Texts: e.Texts} }
 
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, out any) error {
 	return c.doJSON(ctx, method, path, q, nil, out)
@@ -107,7 +108,7 @@ func decode(resp *http.Response, out any) error {
 		if json.Unmarshal(body, &e) != nil || e.Error == "" {
 			e = errorBody{Error: fmt.Sprintf("the daemon answered %s", resp.Status)}
 		}
-		return &APIError{Status: resp.StatusCode, Msg: e.Error, Code: e.Code, Args: e.Args}
+		return &APIError{Status: resp.StatusCode, Msg: e.Error, Code: e.Code, Args: e.Args, Texts: e.Texts}
 	}
 	if out == nil {
 		return nil

@@ -15,6 +15,9 @@ type AllowList struct {
 	Block         []string `json:"block,omitempty"`
 	AllowListOnly bool     `json:"allow_list_only,omitempty"`
 	Config        string   `json:"config"` // the file holding them
+	// Already are the entries an edit asked to add that were on the list
+	// before.
+	Already []string `json:"already,omitempty"`
 }
 
 // AllowEdit adds and removes allow list entries (addresses or domains) of

@@ -45,9 +45,10 @@ func Failure(key string, args ...any) error { return &Problem{Text: NewText(key,
 // errorBody is an error answer: the English text, and the catalog text
 // when there is one.
 type errorBody struct {
-	Error string   `json:"error"`
-	Code  string   `json:"code,omitempty"`
-	Args  []string `json:"args,omitempty"`
+	Error string          `json:"error"`
+	Code  string          `json:"code,omitempty"`
+	Args  []string        `json:"args,omitempty"`
+	Texts []*i18n.Message `json:"texts,omitempty"` // the arguments that are catalog texts (i18n.Message)
 }
 
 // bodyOf is the answer for err. An error that is not a Problem keeps its
@@ -56,7 +57,7 @@ type errorBody struct {
 func bodyOf(err error) errorBody {
 	var p *Problem
 	if errors.As(err, &p) && p.Error() == err.Error() {
-		return errorBody{Error: p.Error(), Code: p.Key, Args: p.Args}
+		return errorBody{Error: p.Error(), Code: p.Key, Args: p.Args, Texts: p.Texts}
 	}
 	msg := err.Error()
 	for _, kind := range []error{ErrBadRequest, ErrNotFound} {

@@ -43,6 +43,18 @@ func TestProblemsInTheClientsLanguage(t *testing.T) {
 		t.Errorf("joined not found: %v", err)
 	}
 
+	// An argument that is a catalog text itself (a config error, nested
+	// texts inside) crosses as one too, and is put in the same language.
+	inner := &i18n.Error{Message: i18n.Msg("api not an address", "x")}
+	b.err = BadRequest("api reload refused", inner)
+	err = c.SyncNow(ctx, "x")
+	if got, want := err.Error(), `"x" is not a mail address: write it like sato@example.jp (the running config stays in force)`; got != want {
+		t.Errorf("nested, English: %q, want %q", got, want)
+	}
+	if got, want := Localize(err, i18n.Ja), `"x" はメールアドレスではありません: sato@example.jp のように書いてください（現在の設定のまま動作を続けます）`; got != want {
+		t.Errorf("nested, Japanese: %q, want %q", got, want)
+	}
+
 	// The server's own checks too.
 	if _, err := c.Actions(ctx, -5); err == nil || Localize(err, i18n.Ja) != "表示する件数は 0 以上にしてください（例: -n 20）" {
 		t.Errorf("bad limit: %v", err)

@@ -15,7 +15,7 @@ func TestKeyring(t *testing.T) {
 	keyring.MockInit()
 	s := Open(t.TempDir())
 	if s.Backend() != "keyring" || s.Warning().Key != "" {
-		t.Fatalf("with a keyring: backend %q, warning %q", s.Backend(), s.Warning())
+		t.Fatalf("with a keyring: backend %q, warning %q", s.Backend(), s.Warning().In(i18n.En))
 	}
 	if _, err := s.Get("work"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing password: %v", err)
@@ -36,7 +36,7 @@ func TestFileFallbackIsPrivate(t *testing.T) {
 	dir := t.TempDir()
 	s := OpenFile(dir)
 	if !strings.Contains(s.Warning().In(i18n.En), "0600") {
-		t.Fatalf("no warning for the file fallback: %q", s.Warning())
+		t.Fatalf("no warning for the file fallback: %q", s.Warning().In(i18n.En))
 	}
 	if err := s.Set("work", "pw1"); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,10 @@ func cmdAccount(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return usageError{lang.T("usage account")}
 	}
+	if isHelp(args[0]) {
+		fmt.Println(lang.T("usage account"))
+		return nil
+	}
 	switch args[0] {
 	case "add":
 		return accountAdd(ctx, args[1:])

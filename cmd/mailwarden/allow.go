@@ -15,6 +15,10 @@ func cmdAllow(ctx context.Context, args []string) error {
 		return usageError{lang.T("usage allow")}
 	}
 	sub := args[0]
+	if isHelp(sub) {
+		fmt.Println(lang.T("usage allow"))
+		return nil
+	}
 	fs := newFlags("allow " + sub)
 	cf := addClientFlags(fs)
 	account := fs.String("account", "", "the account (default: the only one)")
@@ -50,8 +54,11 @@ func cmdAllow(ctx context.Context, args []string) error {
 	if *cf.json {
 		return printJSON(l)
 	}
+	for _, e := range l.Already {
+		fmt.Println(lang.T("allow already", e, l.Account))
+	}
 	if sub != "list" {
-		fmt.Println(lang.T("allow changed", l.Account, len(l.Allow)))
+		fmt.Println(lang.T("allow changed", l.Account, entries(len(l.Allow))))
 	}
 	fmt.Println(lang.T("allow header", l.Account, l.Config))
 	if len(l.Allow) == 0 {
@@ -67,4 +74,12 @@ func cmdAllow(ctx context.Context, args []string) error {
 		fmt.Println(lang.T("block header", strings.Join(l.Block, ", ")))
 	}
 	return nil
+}
+
+// entries is "1 entry", "3 entries".
+func entries(n int) string {
+	if n == 1 {
+		return lang.T("one entry")
+	}
+	return lang.T("entries", n)
 }

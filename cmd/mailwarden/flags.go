@@ -49,6 +49,11 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return fs.Parse(append([]string{"--"}, pos...))
 }
 
+// isHelp reports whether arg asks for help (-h, --help, help).
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
 // storeFlag adds --store, defaulting to the user's data directory.
 func storeFlag(fs *flag.FlagSet) *string {
 	def, err := config.DefaultDataDir()

@@ -113,7 +113,12 @@ block_list = ["pest.example.net"]
 	if out, code := mw(t, bin, "allow", "add", "--socket", sock, "customer.example.jp", "Boss@Example.com"); code != exitOK || !strings.Contains(out, "customer.example.jp") {
 		t.Fatalf("allow add: code %d: %s", code, out)
 	}
-	if out, code := mw(t, bin, "allow", "remove", "--socket", sock, "customer.example.jp"); code != exitOK {
+	// Added again: said so, and counted once.
+	if out, code := mw(t, bin, "allow", "add", "--socket", sock, "customer.example.jp"); code != exitOK ||
+		!strings.Contains(out, "customer.example.jp was already on the allow list of ") || !strings.Contains(out, " saved (2 entries)") {
+		t.Errorf("allow add of a listed entry: code %d: %s", code, out)
+	}
+	if out, code := mw(t, bin, "allow", "remove", "--socket", sock, "customer.example.jp"); code != exitOK || !strings.Contains(out, " saved (1 entry)") {
 		t.Fatalf("allow remove: code %d: %s", code, out)
 	}
 	out, _ = mw(t, bin, "allow", "list", "--json", "--socket", sock)

@@ -91,7 +91,7 @@ func main() {
 		os.Exit(exitUsage)
 	}
 	name := os.Args[1]
-	if name == "-h" || name == "--help" || name == "help" {
+	if isHelp(name) {
 		usage(os.Stdout)
 		return
 	}

@@ -87,6 +87,9 @@ func TestNoAccountsSaysHowToAddOne(t *testing.T) {
 		{[]string{"allow", "list"}, exitError, "mailwarden allow: " + hint},
 		{[]string{"allow", "add", "example.jp"}, exitError, "mailwarden allow: " + hint},
 		{[]string{"sync"}, exitError, "mailwarden sync: " + hint},
+		{[]string{"quota"}, exitOK, hint},
+		{[]string{"allow", "-h"}, exitOK, "usage: mailwarden allow list|add|remove [--account NAME] [DOMAIN|ADDRESS...]\n(`mailwarden allow COMMAND -h` lists a command's flags)\n"},
+		{[]string{"account", "--help"}, exitOK, "usage: mailwarden account add|list|remove|password ...\n(`mailwarden account COMMAND -h` lists a command's flags)\n"},
 		{[]string{"sync", "work"}, exitError, "mailwarden sync: " + hint},
 		{[]string{"cleanup", "junk", "--yes"}, exitError, "mailwarden cleanup: " + hint},
 		{[]string{"account", "remove", "work"}, exitError, "mailwarden account: " + hint},
@@ -123,6 +126,18 @@ func TestNoAccountsSaysHowToAddOne(t *testing.T) {
 	want := "mailwarden reload: " + cfg + `:5: tls = "tsl" is not allowed: use "tls" (port 993), "starttls" (port 143) or "none" (only with allow_plaintext = true) (the running config stays in force)` + "\n"
 	if code != exitError || out != want {
 		t.Errorf("reload of tls = \"tsl\": exit %d\n%q\nwant\n%q", code, out, want)
+	}
+	// In Japanese, though the daemon runs with LANG=C: only the path stays.
+	out, code = mwEnv(t, ja, bin, "reload", "--socket", sock)
+	want = "mailwarden reload: " + cfg + `:5: tls = "tsl" は指定できません: "tls"（ポート 993）、"starttls"（ポート 143）、"none"（allow_plaintext = true のときのみ）のいずれかにしてください（現在の設定のまま動作を続けます）` + "\n"
+	if code != exitError || out != want {
+		t.Errorf("reload of tls = \"tsl\" in Japanese: exit %d\n%q\nwant\n%q", code, out, want)
+	}
+	os.WriteFile(cfg, []byte("version = 1\n[[account]]\nname = \"wo\\nrk\"\nhost = \"h\"\nusername = \"u\"\n"), 0o600)
+	out, code = mwEnv(t, ja, bin, "reload", "--socket", sock)
+	want = "mailwarden reload: " + cfg + `:3: アカウント 1: 名前 "wo\nrk" に制御文字（改行など）か、先頭・末尾の空白があります: name = "work" のように 1 行の素直な名前にしてください（現在の設定のまま動作を続けます）` + "\n"
+	if code != exitError || out != want {
+		t.Errorf("reload of a name with a line break in Japanese: exit %d\n%q\nwant\n%q", code, out, want)
 	}
 }
 

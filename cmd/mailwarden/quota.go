@@ -44,7 +44,7 @@ func cmdQuota(ctx context.Context, args []string) error {
 // printQuota writes the reports for people.
 func printQuota(w io.Writer, l quota.Lang, reps []localapi.QuotaReport) {
 	if len(reps) == 0 {
-		fmt.Fprintln(w, lang.T("no accounts"))
+		fmt.Fprintln(w, lang.T("api no accounts yet"))
 	}
 	for i, r := range reps {
 		if i > 0 {

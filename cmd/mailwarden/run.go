@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 
 	"github.com/mailwarden/mailwarden/config"
 	"github.com/mailwarden/mailwarden/daemon"
@@ -31,6 +33,10 @@ func cmdRun(ctx context.Context, args []string) error {
 	// Only the default file is created: a --config path that does not exist
 	// is a typo (config.Load says so), and a daemon on a new empty config
 	// would do nothing.
+	if _, err := os.Stat(*cfgPath); *cfgPath != def && errors.Is(err, os.ErrNotExist) {
+		// A path given by hand: not "pass --config", it was.
+		return errors.New(*cfgPath + ": " + lang.T("config given missing"))
+	}
 	if *cfgPath == def {
 		created, err := config.Init(*cfgPath)
 		if err != nil {

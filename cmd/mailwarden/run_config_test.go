@@ -26,7 +26,8 @@ func TestRunMissingConfigIsAnError(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Fatalf("run: %v, output %q; want exit 1", err, out)
 	}
-	if !strings.Contains(string(out), cfg+": no config file here") || !strings.Contains(string(out), "README.md") {
+	if !strings.Contains(string(out), cfg+": no config file here: check the path given to --config, or create the file") ||
+		!strings.Contains(string(out), "README.md") || strings.Contains(string(out), "pass --config") {
 		t.Errorf("output %q does not name the file and the fix", out)
 	}
 	if _, err := os.Stat(cfg); !errors.Is(err, os.ErrNotExist) {
