@@ -34,7 +34,7 @@ type evalStats struct {
 // the spam caught.
 func (s evalStats) cutoffTable() string {
 	var b strings.Builder
-	for _, c := range []float64{0.5, 0.6, 0.7, 0.8, 0.81, 0.82, 0.83, 0.84, 0.85, 0.9, 0.95, 0.99} {
+	for _, c := range []float64{0.5, 0.6, 0.7, 0.8, 0.82, 0.84, 0.85, 0.86, 0.88, 0.9, 0.95, 0.99} {
 		var hs, sc int
 		for i, sc0 := range s.scores {
 			if sc0 >= c {

@@ -85,7 +85,7 @@ type Options struct {
 // protocol (see eval_test.go).
 const (
 	DefaultHamCutoff    = 0.30
-	DefaultSpamCutoff   = 0.84
+	DefaultSpamCutoff   = 0.85
 	DefaultLearnRate    = 4
 	DefaultBayesWeight  = 0.2
 	DefaultStrength     = 0.45

@@ -52,8 +52,6 @@ type tokenizer struct {
 	table  []tslot  // hash set of the tokens so far: key hash, value index in uniq
 	count  int      // tokens emitted, duplicates included
 	limit  int      // emitted tokens allowed (the bound of the current header field)
-	prev   span     // last body word, for word pairs
-	pairs  bool     // emit word pairs in the current text
 	// pre is the model's token table when the tokens will be looked up
 	// in it (Classify, Train): every prefetchBatch new tokens, the lines
 	// they will be found in are prefetched, so that the lookups after
@@ -84,26 +82,25 @@ func (t *tokenizer) reset(minTable int) {
 	t.table = t.table[:size]
 	clear(t.table)
 	t.arena, t.uniq, t.hashes = t.arena[:0], t.uniq[:0], t.hashes[:0]
-	t.count, t.limit, t.prev, t.pairs = 0, MaxTokens, span{}, false
+	t.count, t.limit = 0, MaxTokens
 }
 
-// add records the token the arena holds from off on. It returns the
-// token's span, or the span of its first occurrence when it was emitted
-// before (the duplicate's bytes are dropped from the arena), and false when
-// the token is empty or over the current field's bound.
-func (t *tokenizer) add(off int) (span, bool) {
+// add records the token the arena holds from off on, unless it is empty,
+// over the current field's bound, or was emitted before (then its bytes are
+// dropped from the arena).
+func (t *tokenizer) add(off int) {
 	if len(t.arena) == off {
-		return span{}, false
+		return
 	}
-	return t.addHash(off, hashBytes(t.arena[off:]))
+	t.addHash(off, hashBytes(t.arena[off:]))
 }
 
 // addHash is add for a token whose hash h the caller computed (as
 // hashBytes of the arena's bytes from off on, which must not be empty).
-func (t *tokenizer) addHash(off int, h uint64) (span, bool) {
+func (t *tokenizer) addHash(off int, h uint64) {
 	if t.count >= t.limit {
 		t.arena = t.arena[:off]
-		return span{}, false
+		return
 	}
 	t.count++
 	k := fixKey(h)
@@ -122,11 +119,11 @@ func (t *tokenizer) addHash(off int, h uint64) (span, bool) {
 				prefetchHomes(t.pre, t.hashes[t.preDone:])
 				t.preDone = len(t.hashes)
 			}
-			return sp, true
+			return
 		}
 		if e.key == k {
 			t.arena = t.arena[:off]
-			return t.uniq[e.c.spam], true
+			return
 		}
 	}
 }
@@ -151,14 +148,14 @@ func (t *tokenizer) growTable() {
 }
 
 // emit adds prefix+tok as a token.
-func (t *tokenizer) emit(prefix, tok string) (span, bool) {
+func (t *tokenizer) emit(prefix, tok string) {
 	if t.full() || tok == "" {
-		return span{}, false
+		return
 	}
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
 	t.arena = append(t.arena, tok...)
-	return t.finish(off, off+len(prefix))
+	t.finish(off, off+len(prefix))
 }
 
 // finish records the token appended to the arena at off, whose text after
@@ -166,7 +163,7 @@ func (t *tokenizer) emit(prefix, tok string) (span, bool) {
 // character, invalid UTF-8 or U+FFFD (raw header values can hold anything),
 // and the token is dropped if nothing is left. Prefixes are constants and
 // field names, which hold none of those.
-func (t *tokenizer) finish(off, from int) (span, bool) {
+func (t *tokenizer) finish(off, from int) {
 	seg := t.arena[from:]
 	for i := 0; i < len(seg); {
 		c := seg[i]
@@ -185,7 +182,7 @@ func (t *tokenizer) finish(off, from int) (span, bool) {
 		}
 		i += size
 	}
-	return t.add(off)
+	t.add(off)
 }
 
 // addJoined adds prefix+s as a token, checked as a whole (see tokenSink).
@@ -200,20 +197,21 @@ func (t *tokenizer) addJoined(prefix, s string) {
 }
 
 // emitLower adds prefix+lower(word); word is NFKC text.
-func (t *tokenizer) emitLower(prefix, word string) (span, bool) {
-	return t.emitLowerN(prefix, word, MaxTokenBytes)
+func (t *tokenizer) emitLower(prefix, word string) {
+	t.emitLowerN(prefix, word, MaxTokenBytes)
 }
 
 // emitLowerN is emitLower with a length limit of max bytes. It lower-cases
 // and checks the word in one pass, with the rules of finish.
-func (t *tokenizer) emitLowerN(prefix, word string, max int) (span, bool) {
+func (t *tokenizer) emitLowerN(prefix, word string, max int) {
 	if t.full() {
-		return span{}, false
+		return
 	}
 	if len(word) > max {
 		r, _ := utf8.DecodeRuneInString(word)
 		b := len(word) / 10 * 10
-		return t.emit(prefix, "skip:"+string(unicode.ToLower(r))+":"+itoa(b))
+		t.emit(prefix, "skip:"+string(unicode.ToLower(r))+":"+itoa(b))
+		return
 	}
 	off := len(t.arena)
 	t.arena = append(t.arena, prefix...)
@@ -249,7 +247,7 @@ func (t *tokenizer) emitLowerN(prefix, word string, max int) (span, bool) {
 		t.arena = utf8.AppendRune(t.arena, r)
 		i += size
 	}
-	return t.add(off)
+	t.add(off)
 }
 
 // names returns the distinct tokens at idx; one allocation holds their
@@ -341,12 +339,7 @@ func tokenizeFor(p *parsed, pre []wslot) *tokenizer {
 	if p.noBody {
 		t.emit("", tokEmptyBody)
 	}
-	// Pairs of adjacent body words ("click here") carry context that
-	// single words lose; on the TREC 2007 set they cut missed spam by a
-	// third at the same false-positive rate.
-	t.pairs = true
 	t.text("", p.Body, true)
-	t.pairs = false
 	start := int32(0)
 	for _, end := range p.featEnd {
 		if end > start {
@@ -640,7 +633,7 @@ func (t *tokenizer) asciiWords(prefix, c string) {
 }
 
 // asciiWord is word for an ASCII run of letters, digits and joiners, in
-// one pass: trim, copy lower-cased, pair with the previous word, and note
+// one pass: trim, copy lower-cased, and note
 // inner joiners for the compound parts. joiners reports a '.', '-' or '_'
 // anywhere in s (trimmed ends included).
 func (t *tokenizer) asciiWord(prefix, s string, joiners bool) {
@@ -656,7 +649,7 @@ func (t *tokenizer) asciiWord(prefix, s string, joiners bool) {
 		return
 	}
 	if len(w) > MaxTokenBytes {
-		t.word(prefix, w) // the skip token, and pairs with it
+		t.word(prefix, w) // the skip token
 		return
 	}
 	if prefix == "" {
@@ -678,13 +671,7 @@ func (t *tokenizer) asciiWord(prefix, s string, joiners bool) {
 		inner |= innerJoiner[c] // w does not start or end with one
 	}
 	t.arena = t.arena[:off+len(prefix)+len(w)]
-	last, ok := t.add(off)
-	if ok && t.pairs {
-		if t.prev.n > 0 && !t.full() {
-			t.pair(last)
-		}
-		t.prev = last
-	}
+	t.add(off)
 	if inner != 0 {
 		t.compoundParts(prefix, w)
 	}
@@ -707,13 +694,12 @@ func lower8(x uint64) uint64 {
 }
 
 // bodyWord adds the body word w (ASCII letters, digits and joiners, 3 to
-// MaxTokenBytes bytes, trimmed) lower-cased, pairs it with the previous
-// word and adds its compound parts when inner is set. It copies w eight
-// bytes at a time, lower-casing them as one word and computing the token's
-// hash on the way (hashBytes, step for step), so the bytes are read once.
-// The last 1-7 bytes are read with overlapping loads from w and stored as
-// a whole word, writing up to seven bytes past the token inside the
-// arena's capacity.
+// MaxTokenBytes bytes, trimmed) lower-cased, and its compound parts when
+// inner is set. It copies w eight bytes at a time, lower-casing them as one
+// word and computing the token's hash on the way (hashBytes, step for
+// step), so the bytes are read once. The last 1-7 bytes are read with
+// overlapping loads from w and stored as a whole word, writing up to seven
+// bytes past the token inside the arena's capacity.
 func (t *tokenizer) bodyWord(w string, inner bool) {
 	off := len(t.arena)
 	n := len(w)
@@ -749,13 +735,7 @@ func (t *tokenizer) bodyWord(w string, inner bool) {
 	h *= hashM3
 	h ^= h >> 31
 	t.arena = t.arena[:off+n]
-	last, ok := t.addHash(off, h)
-	if ok && t.pairs {
-		if t.prev.n > 0 && !t.full() {
-			t.pair(last)
-		}
-		t.prev = last
-	}
+	t.addHash(off, h)
 	if inner {
 		t.compoundParts("", w)
 	}
@@ -776,35 +756,6 @@ var innerJoiner = func() (t [256]uint8) {
 	t['.'], t['-'], t['_'] = 1, 1, 1
 	return t
 }()
-
-// pair adds "prev last" for the previous body word and the word at last.
-// The words are short: they are copied eight bytes at a time, reading and
-// writing up to seven bytes past them inside the arena's capacity (the
-// bytes past the end are not part of any token), which is much cheaper
-// than two calls to memmove.
-func (t *tokenizer) pair(last span) {
-	p0, pn := int(t.prev.off), int(t.prev.n)
-	l0, ln := int(last.off), int(last.n)
-	off := len(t.arena)
-	n := pn + 1 + ln
-	t.grow(n + 16)
-	a := t.arena[:cap(t.arena)]
-	copyWords(a, off, p0, pn)
-	a[off+pn] = ' '
-	copyWords(a, off+pn+1, l0, ln)
-	t.arena = a[:off+n]
-	t.add(off)
-}
-
-// copyWords copies a[src:src+n] to a[dst:], eight bytes at a time; it may
-// read and write up to seven bytes beyond them. The source lies wholly
-// before dst, so no byte that matters is overwritten before it is read.
-func copyWords(a []byte, dst, src, n int) {
-	for k := 0; k < n; k += 8 {
-		d, s := a[dst+k:dst+k+8], a[src+k:src+k+8]
-		binary.LittleEndian.PutUint64(d, binary.LittleEndian.Uint64(s))
-	}
-}
 
 // compoundParts adds the parts (3 bytes or more) of a word with inner
 // dots, hyphens or underscores.
@@ -929,8 +880,7 @@ func (t *tokenizer) segment(prefix, s string, cls int) {
 }
 
 // word emits one word (a run of letters, digits and joiners): the word
-// lower-cased, its pair with the previous body word, and the parts of a
-// dotted or hyphenated compound.
+// lower-cased and the parts of a dotted or hyphenated compound.
 func (t *tokenizer) word(prefix, s string) {
 	w := trimJoiners(s)
 	if len(w) < 3 {
@@ -939,13 +889,7 @@ func (t *tokenizer) word(prefix, s string) {
 		}
 		return
 	}
-	last, ok := t.emitWord(prefix, w)
-	if ok && t.pairs {
-		if t.prev.n > 0 && !t.full() {
-			t.pair(last)
-		}
-		t.prev = last
-	}
+	t.emitWord(prefix, w)
 	// Also the parts of dotted or hyphenated compounds.
 	if len(w) <= MaxTokenBytes && hasInnerJoiner(w) {
 		t.compoundParts(prefix, w)
@@ -955,12 +899,13 @@ func (t *tokenizer) word(prefix, s string) {
 // emitWord adds prefix+lower(w) for a word cut from normalised text, which
 // holds no control characters or U+FFFD (they are separators), so unlike
 // emit it needs no validation.
-func (t *tokenizer) emitWord(prefix, w string) (span, bool) {
+func (t *tokenizer) emitWord(prefix, w string) {
 	if t.full() {
-		return span{}, false
+		return
 	}
 	if len(w) > MaxTokenBytes {
-		return t.emitLower(prefix, w) // the skip token
+		t.emitLower(prefix, w) // the skip token
+		return
 	}
 	off := len(t.arena)
 	if prefix != "" {
@@ -984,7 +929,7 @@ func (t *tokenizer) emitWord(prefix, w string) (span, bool) {
 	if b != nil {
 		t.arena = t.arena[:n+len(w)]
 	}
-	return t.add(off)
+	t.add(off)
 }
 
 // grow makes room for n more bytes in the arena.
