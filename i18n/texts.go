@@ -46,4 +46,5 @@ var texts = map[string]map[Lang]string{
 	"prompt address":   {En: "Mail address: ", Ja: "メールアドレス: "},
 	"prompt password":  {En: "Password: ", Ja: "パスワード: "},
 	"too little known": {En: "no token carried evidence: too little is known (train it: mailwarden train)", Ja: "判断材料になる語がありません。学習が足りません（mailwarden train）"},
+	"no evidence":      {En: "no token carried evidence: none of this message's words was seen often enough in training to count either way", Ja: "判断材料になる語がありません: このメールの語は、どれも学習で判断に使えるほど出てきていません"},
 }

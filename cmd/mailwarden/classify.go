@@ -21,16 +21,16 @@ func cmdClassify(ctx context.Context, args []string) error {
 	if err := needTrainedStore(*storeDir); err != nil {
 		return err
 	}
+	files, err := messageFiles(fs.Args())
+	if err != nil {
+		return err
+	}
 	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
 	if err != nil {
 		return err
 	}
 	if s, h := m.Counts(); s == 0 || h == 0 {
 		fmt.Fprintln(os.Stderr, lang.T("classify untrained", *storeDir, s, h))
-	}
-	files, err := messageFiles(fs.Args())
-	if err != nil {
-		return err
 	}
 	w := newLineWriter(os.Stdout)
 	defer w.Flush()
@@ -54,9 +54,7 @@ func cmdClassify(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if !looksLikeMail(raw) {
-			fmt.Fprintln(os.Stderr, lang.T("not mail judged", f))
-		}
+		warnNotMail(f, raw)
 		r := m.Score(raw) // no reasons: only score and verdict are printed
 		// Same text as "%s\t%.6f\t%s\n" (fmt formats %.6f with
 		// strconv's 'f' and precision 6).

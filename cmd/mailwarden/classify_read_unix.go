@@ -2,11 +2,7 @@
 
 package main
 
-import (
-	"fmt"
-	"io/fs"
-	"syscall"
-)
+import "syscall"
 
 // read reads the file at path with plain system calls: open, fstat, read,
 // close. os.Open also registers every file with the runtime's poller (two
@@ -26,7 +22,7 @@ func (r *messageReader) read(path string) ([]byte, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read message: %w", &fs.PathError{Op: "open", Path: path, Err: err})
+		return nil, pathError(path, err)
 	}
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
@@ -59,7 +55,7 @@ func (r *messageReader) fill(fd int, path string, buf []byte, grow bool) ([]byte
 		}
 		k, err := readRetry(fd, buf[n:])
 		if err != nil {
-			return nil, fmt.Errorf("read message %s: %w", path, err)
+			return nil, pathError(path, err)
 		}
 		if k == 0 {
 			break

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -24,6 +25,18 @@ func cmdExplain(ctx context.Context, args []string) error {
 	if err := needTrainedStore(*storeDir); err != nil {
 		return err
 	}
+	for _, f := range fs.Args() {
+		if f == stdinPath {
+			continue
+		}
+		fi, err := os.Stat(f)
+		if err != nil {
+			return pathError(f, err)
+		}
+		if fi.IsDir() {
+			return errors.New(lang.T("explain dir", f, f))
+		}
+	}
 	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
 	if err != nil {
 		return err
@@ -36,24 +49,38 @@ func cmdExplain(ctx context.Context, args []string) error {
 		Tokens  int                 `json:"tokens"`
 		Reasons []classifier.Reason `json:"reasons"`
 	}
-	var all []explained
+	all := []explained{}
+	trained := false
+	if s, h := m.Counts(); s > 0 && h > 0 {
+		trained = true
+	}
 	for _, f := range fs.Args() {
 		raw, err := readMessageCtx(ctx, f)
 		if err != nil {
 			return err
 		}
-		if !looksLikeMail(raw) {
-			fmt.Fprintln(os.Stderr, lang.T("not mail judged", f))
-		}
 		r := m.Classify(raw)
 		e := explained{File: f, Subject: classifier.Extract(raw).Subject, Score: r.Score, Verdict: r.Verdict.String(), Tokens: r.Tokens, Reasons: r.Reasons}
+		if e.Reasons == nil {
+			e.Reasons = []classifier.Reason{} // JSON lists are [], never null
+		}
 		if *asJSON {
+			warnNotMail(f, raw)
 			all = append(all, e)
 			continue
 		}
+		if isEmpty(raw) {
+			fmt.Println(lang.T("explain empty", f))
+			continue
+		}
+		warnNotMail(f, raw)
 		fmt.Println(lang.T("explain head", e.File, clip(e.Subject, 70), lang.T("verdict "+e.Verdict), e.Score, e.Tokens))
 		if len(e.Reasons) == 0 {
-			fmt.Println("  " + lang.T("too little known"))
+			if trained {
+				fmt.Println("  " + lang.T("no evidence"))
+			} else {
+				fmt.Println("  " + lang.T("too little known"))
+			}
 			continue
 		}
 		tw := table{indent: "  "}

@@ -56,13 +56,8 @@ func cmdTrain(ctx context.Context, args []string) error {
 	if err := needStore(storeDir); err != nil {
 		return err
 	}
-	if err := storeNotInUse(ctx, storeDir); err != nil {
-		return err
-	}
-	m, err := classifier.Open(storeDir, classifier.DefaultOptions())
-	if err != nil {
-		return err
-	}
+	// Every path is checked before the store is touched: a mistyped one
+	// must not leave a new empty store directory behind.
 	spamFiles, err := messageFiles(spam)
 	if err != nil {
 		return err
@@ -71,7 +66,15 @@ func cmdTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := storeNotInUse(ctx, storeDir); err != nil {
+		return err
+	}
+	// The store is opened (and its directory created) at the first
+	// message that is mail: a run that trains nothing creates nothing.
+	var m *classifier.Model
 	var skipped []string
+	var firstSkipped string // why the first skipped file is not mail
+	var addedSpam, addedHam int
 	for _, f := range interleave(spamFiles, hamFiles) {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -83,16 +86,42 @@ func cmdTrain(ctx context.Context, args []string) error {
 		if !looksLikeMail(raw) {
 			// A stray file of a mail folder must not teach the model.
 			skipped = append(skipped, f.path)
+			if len(skipped) == 1 {
+				firstSkipped = notMailText(f.path, raw)
+			}
 			continue
 		}
+		if m == nil {
+			if m, err = classifier.Open(storeDir, classifier.DefaultOptions()); err != nil {
+				return err
+			}
+		}
 		m.Train(raw, f.spam)
+		if f.spam {
+			addedSpam++
+		} else {
+			addedHam++
+		}
+	}
+	if m == nil {
+		switch len(skipped) {
+		case 0:
+			return errors.New(lang.T("train no files"))
+		case 1:
+			return errors.New(lang.T("nothing trained", firstSkipped))
+		}
+		return errors.New(lang.T("nothing trained many", len(skipped), skipped[0]))
 	}
 	if err := m.Save(); err != nil {
 		return err
 	}
 	s, h := m.Counts()
-	fmt.Println(lang.T("trained", s, h, storeDir))
-	if len(skipped) > 0 {
+	fmt.Println(lang.T("trained", addedSpam, addedHam, storeDir, s, h))
+	switch len(skipped) {
+	case 0:
+	case 1:
+		fmt.Fprintln(os.Stderr, lang.T("not mail skipped one", firstSkipped))
+	default:
 		fmt.Fprintln(os.Stderr, lang.T("not mail skipped", len(skipped), skipped[0]))
 	}
 	return nil
@@ -138,7 +167,7 @@ func messageFiles(paths []string) ([]string, error) {
 		}
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("message path: %w", err)
+			return nil, pathError(p, err)
 		}
 		if !fi.IsDir() {
 			out = append(out, p)
@@ -147,7 +176,7 @@ func messageFiles(paths []string) ([]string, error) {
 		var files []string
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				return pathError(path, err)
 			}
 			if d.Type().IsRegular() {
 				files = append(files, path)
@@ -155,7 +184,7 @@ func messageFiles(paths []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("read directory %s: %w", p, err)
+			return nil, err
 		}
 		sort.Strings(files)
 		out = append(out, files...)
@@ -202,7 +231,7 @@ func readMessage(path string) ([]byte, error) {
 	if path != stdinPath {
 		var err error
 		if f, err = os.Open(path); err != nil {
-			return nil, fmt.Errorf("read message: %w", err)
+			return nil, pathError(path, err)
 		}
 		defer f.Close()
 	}
@@ -210,7 +239,7 @@ func readMessage(path string) ([]byte, error) {
 	if err != nil || !fi.Mode().IsRegular() {
 		raw, err := io.ReadAll(io.LimitReader(f, maxMessageFile))
 		if err != nil {
-			return nil, fmt.Errorf("read message %s: %w", path, err)
+			return nil, pathError(path, err)
 		}
 		return raw, nil
 	}
@@ -220,7 +249,7 @@ func readMessage(path string) ([]byte, error) {
 	raw := make([]byte, size)
 	n, err := io.ReadFull(f, raw)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, fmt.Errorf("read message %s: %w", path, err)
+		return nil, pathError(path, err)
 	}
 	return raw[:n], nil
 }
