@@ -179,7 +179,7 @@ func Parse(path string, data []byte) (*Config, error) {
 				// (from UnmarshalText) lists the allowed ones.
 				return nil, newError(path, pe.Position.Line, i18n.Msg("config value", shortKey(pe.LastKey), refusedValue(data, pe)))
 			}
-			return nil, newError(path, pe.Position.Line, parseMsg(pe))
+			return nil, newError(path, syntaxLine(data, pe), parseMsg(pe))
 		}
 		return nil, decodeError(path, data, err)
 	}
@@ -196,6 +196,16 @@ func Parse(path string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// syntaxLine is the line of a syntax error, from the byte offset of what
+// the decoder refused: its Line is one too far when that is a line's end
+// ("[[account" followed by a line break reported the next line).
+func syntaxLine(data []byte, pe toml.ParseError) int {
+	if start := pe.Position.Start; pe.Position.Len > 0 && start >= 0 && start < len(data) {
+		return 1 + bytes.Count(data[:start], []byte("\n"))
+	}
+	return pe.Position.Line
 }
 
 func parseMsg(pe toml.ParseError) i18n.Message {

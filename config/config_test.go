@@ -43,6 +43,12 @@ func TestParseErrorsNameFileLineFix(t *testing.T) {
 		{"unknown key", good + "passwrd = \"x\"\n", 8, "spelling"},
 		{"syntax", good + "host = \n", 8, "fix this line"},
 		{"unclosed string", good + "host = \"mail.example.jp\n", 8, `"double quotes" closed on the same line`},
+		// The decoder's own line is the next one when what it refused is
+		// a line's end: the line of the unclosed [[account is 2.
+		{"unclosed table name", "version = 1\n[[account\nname = \"x\"\nhost = \"h\"\n", 2, "fix this line"},
+		{"unclosed table name at the end", "version = 1\n[[account\n", 2, "fix this line"},
+		{"unclosed table name bracket", "version = 1\n[[account]\nname = \"x\"\n", 2, "fix this line"},
+		{"double comma", "version = 1\n[[account]]\nallow_list = [\"a\",\n\"b\",,]\n", 4, "fix this line"},
 		{"wrong type", good + "port = \"993\"\n", 8, "port must be a number, like port = 993 (no quotes)"},
 		{"wrong type bool", good + "dry_run = \"yes\"\n", 8, "dry_run must be true or false, like dry_run = true"},
 		{"wrong type text", good + "junk_folder = 7\n", 8, `junk_folder must be text in double quotes, like junk_folder = "7"`},
