@@ -66,7 +66,7 @@ func (w *Watcher) firstStart(ctx context.Context, s *Session, inboxSel *imap.Sel
 			continue
 		}
 		start := max(0, len(j.uids)-batchSize)
-		n, err := w.trainBatch(ctx, s, j.name, j.uids[start:], j.spam, total)
+		n, err := w.trainBatch(ctx, s, j, j.uids[start:], total)
 		total += n
 		if err != nil {
 			return err
@@ -176,9 +176,13 @@ func behind(jobs []*trainJob) *trainJob {
 	return best
 }
 
-// trainBatch trains uids (at most a batch) of the selected folder, newest
-// first. done is the count before this batch, for the progress log.
-func (w *Watcher) trainBatch(ctx context.Context, s *Session, folder string, uids []imap.UID, spam bool, done int) (int, error) {
+// trainBatch trains uids (at most a batch, not yet taken off j.uids) of
+// j's folder, selected, newest first. done is the count of every folder
+// before this batch, for the progress log, which says both: the running
+// total, and how far this folder is.
+func (w *Watcher) trainBatch(ctx context.Context, s *Session, j *trainJob, uids []imap.UID, done int) (int, error) {
+	folder, spam := j.name, j.spam
+	folderDone := j.total - len(j.uids)
 	msgs, err := s.fetchHeaders(uids)
 	if err != nil {
 		return 0, err
@@ -210,7 +214,7 @@ func (w *Watcher) trainBatch(ctx context.Context, s *Session, folder string, uid
 		}
 		n++
 		if (done+n)%trainProgressEvery == 0 {
-			w.log.Info("first start: training", "folder", folder, "trained", done+n)
+			w.log.Info("first start: training", "trained_total", done+n, "folder", folder, "folder_trained", folderDone+n, "folder_messages", j.total)
 		}
 	}
 	return n, nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -380,6 +381,21 @@ func TestFirstStartInterleaves(t *testing.T) {
 		}
 		if spam == 0 {
 			t.Errorf("no spam trained in half %d of the scan", k+1)
+		}
+	}
+	// The progress log labels the running total as such, and gives the
+	// folder's own count beside it: never more than the folder holds.
+	progress := regexp.MustCompile(`msg="first start: training" trained_total=(\d+) folder=(\S+) folder_trained=(\d+) folder_messages=(\d+)`).FindAllStringSubmatch(r.log.String(), -1)
+	if want := (nSpam + nHam) / trainProgressEvery; len(progress) != want {
+		t.Errorf("%d progress lines, want %d:\n%s", len(progress), want, r.log.String())
+	}
+	for i, m := range progress {
+		total, _ := strconv.Atoi(m[1])
+		done, _ := strconv.Atoi(m[3])
+		of, _ := strconv.Atoi(m[4])
+		want := map[string]int{"Junk": nSpam, "INBOX": nHam}[m[2]]
+		if total != (i+1)*trainProgressEvery || of != want || done < 1 || done > of || done > total {
+			t.Errorf("progress line %q: want total %d, folder_messages %d, folder_trained within them", m[0], (i+1)*trainProgressEvery, want)
 		}
 	}
 	noSeen(t, srv, user)
