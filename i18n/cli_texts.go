@@ -23,7 +23,7 @@ func init() {
 		"usage account":    {En: "usage: mailwarden account add|list|remove|password ...\n(`mailwarden account COMMAND -h` lists a command's flags)", Ja: "使い方: mailwarden account add|list|remove|password ...\n（各コマンドのフラグは `mailwarden account コマンド -h` で表示します）"},
 		"unknown account":  {En: "unknown account command %q: use add, list, remove or password", Ja: "不明な account コマンド %q: add、list、remove、password のいずれかを使ってください"},
 		"usage password":   {En: "usage: mailwarden account password NAME [--password-stdin] (see `mailwarden account list`)", Ja: "使い方: mailwarden account password 名前 [--password-stdin]（`mailwarden account list` で確認できます）"},
-		"no address":       {En: "no address given: pass --address", Ja: "メールアドレスがありません: --address で指定してください"},
+		"no address":       {En: "no address given: pass --address (it is asked for only when standard input is a terminal; in a script, also pass the password with --password-stdin)", Ja: "メールアドレスがありません: --address で指定してください（標準入力が端末のときだけ聞きます。スクリプトではパスワードも --password-stdin で渡してください）"},
 		"bad tls flag":     {En: "--tls %q: use tls (port 993), starttls (port 143) or none (with --allow-plaintext)", Ja: "--tls %q は指定できません: tls（ポート 993）、starttls（ポート 143）、none（--allow-plaintext と一緒に）のいずれかにしてください"},
 		"bad port flag":    {En: "--port %d is not a TCP port: use 1 to 65535 (993 with --tls tls, 143 with --tls starttls)", Ja: "--port %d は TCP のポート番号ではありません: 1 から 65535 の範囲にしてください（--tls tls なら 993、--tls starttls なら 143）"},
 		"tls none flag":    {En: "--tls none sends the password in clear text: use --tls tls or --tls starttls, or add --allow-plaintext if you really mean it", Ja: "--tls none ではパスワードが暗号化されずに送られます: --tls tls か --tls starttls にしてください（本当に必要なら --allow-plaintext を付けてください）"},

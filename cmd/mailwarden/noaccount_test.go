@@ -247,7 +247,7 @@ func TestAccountAddChecksFirst(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "mailwarden account: no address given: pass --address\n"}, // no prompt from a pipe
+		{nil, "mailwarden account: no address given: pass --address (it is asked for only when standard input is a terminal; in a script, also pass the password with --password-stdin)\n"}, // no prompt from a pipe
 		{[]string{"--address", "notanaddress"}, "mailwarden account: \"notanaddress\" is not a mail address: write it like sato@example.jp\n"},
 		{[]string{"--address", "a@example.jp", "--host", "h", "--port", "99999"}, "mailwarden account: --port 99999 is not a TCP port: use 1 to 65535 (993 with --tls tls, 143 with --tls starttls)\n"},
 		{[]string{"--address", "a@example.jp", "--port", "-1"}, "mailwarden account: --port -1 is not a TCP port: use 1 to 65535 (993 with --tls tls, 143 with --tls starttls)\n"},
