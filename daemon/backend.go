@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"time"
 
@@ -134,6 +136,11 @@ func (d *Daemon) Reload() error {
 	d.mu.Unlock()
 	if path == "" {
 		return localapi.Failure("api no config file")
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// config.Load's advice (create it or pass --config) is run's:
+		// reload reads the file the daemon was started with.
+		return localapi.BadRequest("api reload refused", i18n.Msg("reload config gone", path))
 	}
 	cfg, err := config.Load(path)
 	if err != nil {

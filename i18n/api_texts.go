@@ -36,5 +36,6 @@ func init() {
 		"api password elsewhere":   {En: "account %q takes its password from %s, not from the keyring: change it there, or take password_env and password_file out of the account in %s", Ja: "アカウント %q のパスワードはキーリングではなく %s から読んでいます: そちらを変更するか、%s のアカウントから password_env と password_file を外してください"},
 		"api password login":       {En: "the login of account %q with this password failed, so it was not stored: %s", Ja: "アカウント %q はこのパスワードでログインできなかったため、保存しませんでした: %s"},
 		"api password unreachable": {En: "the server of account %q could not be reached to test the password, so it was not stored (%s): check the account's host and port in %s and the network, then try again", Ja: "パスワードを確かめるためにアカウント %q のサーバーへ接続できなかったため、保存しませんでした（%s）: %s のアカウントのホストとポート、ネットワークを確認してからやり直してください"},
+		"reload config gone":       {En: "the config file %s that this daemon was started with is gone: put it back, or write a new one at that path, and run `mailwarden reload` again; to use another file, restart the daemon with `mailwarden run --config FILE`", Ja: "このデーモンの起動時の設定ファイル %s がなくなっています: 元に戻すか同じ場所に新しく書いてから、もう一度 `mailwarden reload` を実行してください。別のファイルを使うには `mailwarden run --config ファイル` でデーモンを起動し直してください"},
 	})
 }

@@ -139,6 +139,17 @@ func TestNoAccountsSaysHowToAddOne(t *testing.T) {
 	if code != exitError || out != want {
 		t.Errorf("reload of a name with a line break in Japanese: exit %d\n%q\nwant\n%q", code, out, want)
 	}
+	// The config file deleted: the advice fits reload, which takes no
+	// --config (the daemon reads the file it was started with).
+	os.Remove(cfg)
+	out, code = mwEnv(t, en, bin, "reload", "--socket", sock)
+	want = "mailwarden reload: the config file " + cfg + " that this daemon was started with is gone: put it back, or write a new one at that path, and run `mailwarden reload` again; to use another file, restart the daemon with `mailwarden run --config FILE` (the running config stays in force)\n"
+	if code != exitError || out != want {
+		t.Errorf("reload with the config file gone: exit %d\n%q\nwant\n%q", code, out, want)
+	}
+	if out, _ := mwEnv(t, ja, bin, "reload", "--socket", sock); !strings.Contains(out, "起動時の設定ファイル "+cfg+" がなくなっています") || strings.Contains(out, "gone") {
+		t.Errorf("reload with the config file gone, in Japanese: %q", out)
+	}
 }
 
 // Without a daemon, a Japanese user reads Japanese only; a bad flag value
