@@ -107,7 +107,7 @@ func (d *Daemon) SetPaused(paused bool) {
 	var fresh []*supervisor
 	if !paused {
 		for _, s := range old {
-			fresh = append(fresh, newSupervisor(d, s.cfg))
+			fresh = append(fresh, newSupervisor(d, s.cfg).carryCounts(s))
 		}
 		d.accounts = fresh
 	}

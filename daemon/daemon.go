@@ -281,10 +281,16 @@ func (d *Daemon) restartAccount(name string) {
 }
 
 // swapSupervisors stops the supervisors of stop, then starts those of
-// start (or marks them paused).
+// start (or marks them paused). An account restarted keeps its counts:
+// JUDGED and MOVED are totals since the daemon started.
 func swapSupervisors(ctx context.Context, paused bool, stop, start []*supervisor) {
 	for _, s := range stop {
 		s.stop()
+	}
+	for _, s := range start {
+		for _, prev := range stop {
+			s.carryCounts(prev)
+		}
 	}
 	for _, s := range start {
 		if paused {

@@ -191,6 +191,20 @@ func (s *supervisor) count(judged, moved bool) {
 	s.mu.Unlock()
 }
 
+// carryCounts gives s, not started yet, the counts of prev when prev ran
+// the same account before it (stopped by a pause, a reload or a new
+// password), so that they stay totals since the daemon started.
+func (s *supervisor) carryCounts(prev *supervisor) *supervisor {
+	if prev.cfg.Name != s.cfg.Name {
+		return s
+	}
+	st := prev.snapshot()
+	s.mu.Lock()
+	s.status.Judged, s.status.Moved = st.Judged, st.Moved
+	s.mu.Unlock()
+	return s
+}
+
 func (s *supervisor) snapshot() localapi.AccountStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
