@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/secrets"
@@ -157,6 +158,12 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 	if taken {
 		return res, localapi.BadRequest("config account exists", name)
 	}
+	if req.CAFile != "" {
+		// A wrong --ca-file is said as such, before any login is tried.
+		if _, err := readCAFile(req.CAFile, wordsAdd); err != nil {
+			return res, &localapi.Problem{Kind: localapi.ErrBadRequest, Text: err.(*i18n.Error).Message}
+		}
+	}
 	var lastErr error
 	for _, c := range cands {
 		a := config.Account{Name: name, Host: c.Host, Port: c.Port, TLS: config.TLSMode(c.TLS), Username: c.Username,
@@ -166,7 +173,7 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 			err = tryLogin(ctx, acct)
 		}
 		if err != nil {
-			res.Attempts = append(res.Attempts, fmt.Sprintf("%s: %s", c, addLoginError(err)))
+			res.Attempts = append(res.Attempts, fmt.Sprintf("%s: %s", c, loginError(err, "", wordsAdd)))
 			lastErr = err
 			if ctx.Err() != nil {
 				break
@@ -195,22 +202,11 @@ func (d *Daemon) AddAccount(ctx context.Context, req localapi.AccountAdd) (local
 	switch {
 	case loginFailure(lastErr) != failConnect:
 		// A refused password or a certificate: the error says what to do.
-		return res, localapi.BadRequest("api no login", len(res.Attempts), addLoginError(lastErr))
+		return res, localapi.BadRequest("api no login", len(res.Attempts), loginError(lastErr, "", wordsAdd))
 	case req.Host != "":
-		return res, localapi.BadRequest("api no login connect", len(res.Attempts), addLoginError(lastErr))
+		return res, localapi.BadRequest("api no login connect", len(res.Attempts), loginError(lastErr, "", wordsAdd))
 	}
-	return res, localapi.BadRequest("api no login guessed", len(res.Attempts), addLoginError(lastErr))
-}
-
-// addLoginError is a test login's error as account add shows it: its
-// advice in the command line's words (--tls tls) where the error's own
-// are the config file's (tls = "tls").
-func addLoginError(err error) string {
-	var se *imapsync.StartTLSError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("%s refused STARTTLS (%v): use --tls tls (port 993)", se.Addr, se.Err)
-	}
-	return err.Error()
+	return res, localapi.BadRequest("api no login guessed", len(res.Attempts), loginError(lastErr, "", wordsAdd))
 }
 
 // SetPassword stores a new password for a configured account whose
@@ -249,7 +245,7 @@ func (d *Daemon) SetPassword(ctx context.Context, req localapi.AccountPassword) 
 		if loginFailure(err) == failConnect {
 			return localapi.AccountConfig{}, localapi.BadRequest("api password unreachable", a.Name, err, path)
 		}
-		return localapi.AccountConfig{}, localapi.BadRequest("api password login", a.Name, err)
+		return localapi.AccountConfig{}, localapi.BadRequest("api password login", a.Name, loginError(err, a.Name, wordsPassword))
 	}
 	if err := sec.Set(a.Name, req.Password); err != nil {
 		return localapi.AccountConfig{}, fmt.Errorf("store the password of account %s: %w", a.Name, err)
@@ -271,7 +267,8 @@ func loginFailure(err error) int {
 	switch {
 	case errors.Is(err, imapsync.ErrAuth):
 		return failAuth
-	case imapsync.IsPermanent(err), errors.Is(err, imapsync.ErrStartTLS):
+	case imapsync.IsPermanent(err), errors.Is(err, imapsync.ErrStartTLS), errors.As(err, new(*imapsync.NotTLSError)), errors.As(err, new(*i18n.Error)):
+		// A server answered, or the error is worded with its fix.
 		return failOther
 	}
 	return failConnect

@@ -7,11 +7,8 @@ package daemon
 
 import (
 	"context"
-	"crypto/x509"
-	"fmt"
 	"log/slog"
 	"maps"
-	"os"
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
@@ -318,13 +315,9 @@ func imapAccountWith(a config.Account, pw string) (imapsync.Account, error) {
 		MaxFetch: a.MaxFetchKiB * 1024, PollInterval: a.PollInterval.Duration,
 	}
 	if a.CAFile != "" {
-		pem, err := os.ReadFile(a.CAFile)
+		pool, err := readCAFile(a.CAFile, wordsConfig)
 		if err != nil {
-			return acct, fmt.Errorf("account %s: read ca_file: %w", a.Name, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return acct, fmt.Errorf("account %s: ca_file %s holds no PEM certificate", a.Name, a.CAFile)
+			return acct, err
 		}
 		acct.RootCAs = pool
 	}

@@ -129,7 +129,7 @@ func (s *supervisor) once(ctx context.Context) error {
 		s.watcher = nil
 		s.mu.Unlock()
 	}()
-	return w.Run(ctx)
+	return loginError(w.Run(ctx), s.cfg.Name, wordsConfig)
 }
 
 // reconnect drops the account's connection and connects again at once

@@ -93,9 +93,28 @@ func (e *TLSError) Is(target error) bool { return target == ErrTLS }
 // Unwrap returns the underlying verification error.
 func (e *TLSError) Unwrap() error { return e.Err }
 
-// asTLSError wraps certificate verification failures in a TLSError.
+// NotTLSError is a server that answered the TLS handshake with something
+// else: most often the plain IMAP greeting of a port that wants STARTTLS
+// (143). A server did answer: the port or the TLS mode is wrong, not the
+// host or the network.
+type NotTLSError struct {
+	Addr string // host:port
+	Err  error  // crypto/tls's tls.RecordHeaderError
+}
+
+// Error names the server and the fix, in the config's words.
+func (e *NotTLSError) Error() string {
+	return fmt.Sprintf("%s answered without TLS: use tls = %q on this port (143), or port 993 with tls = %q", e.Addr, TLSStartTLS, TLSImplicit)
+}
+
+// Unwrap returns the handshake's error.
+func (e *NotTLSError) Unwrap() error { return e.Err }
+
+// asTLSError wraps certificate verification failures in a TLSError, and a
+// server that does not speak TLS in a NotTLSError.
 func asTLSError(addr string, err error) error {
 	var (
+		rh   tls.RecordHeaderError
 		cv   *tls.CertificateVerificationError
 		ua   x509.UnknownAuthorityError
 		he   x509.HostnameError
@@ -106,6 +125,8 @@ func asTLSError(addr string, err error) error {
 		alrt tls.AlertError
 	)
 	switch {
+	case errors.As(err, &rh):
+		return &NotTLSError{Addr: addr, Err: err}
 	case errors.As(err, &cv), errors.As(err, &ua), errors.As(err, &he), errors.As(err, &ci),
 		errors.As(err, &uaP), errors.As(err, &heP), errors.As(err, &ciP):
 		return &TLSError{Addr: addr, Err: err}

@@ -59,6 +59,22 @@ func TestAccountAddListRemove(t *testing.T) {
 	if cfg, _ := os.ReadFile(cfgPath); strings.Contains(string(cfg), "[[account]]") {
 		t.Fatal("an account with a wrong password was saved")
 	}
+	ja := []string{"LANG=ja_JP.UTF-8", "LC_ALL=", "LC_MESSAGES="}
+	out, code = mwRun(t, ja, strings.NewReader("wrong\n"), bin, add...)
+	if want := "mailwarden account: ログインできませんでした（1 通り試行。最後の応答: " + srv.IMAPSAddr + " が \"test\" のログインを拒否しました（サーバーの応答: NO [AUTHENTICATIONFAILED] Authentication failed.）: パスワードとユーザー名を確認してください）\n"; code != exitError || out != want {
+		t.Errorf("wrong password in Japanese: code %d\n got %q\nwant %q", code, out, want)
+	}
+	// A --ca-file that is not there: said so, nothing about the server.
+	missingCA := append(append([]string{}, add[:len(add)-3]...), "--ca-file", filepath.Join(dir, "none.pem"), "--password-stdin")
+	if out, code := mwIn(t, bin, "secret\n", missingCA...); code != exitError || out != "mailwarden account: --ca-file "+filepath.Join(dir, "none.pem")+" does not exist: check the path\n" {
+		t.Errorf("a missing --ca-file: code %d %q", code, out)
+	}
+	// Implicit TLS against the plain port: a server answered, without TLS.
+	_, plainPort, _ := strings.Cut(srv.IMAPAddr, ":")
+	plain := []string{"account", "add", "--socket", sock, "--name", "work", "--address", "test@example.jp", "--host", host, "--port", plainPort, "--tls", "tls", "--username", "test", "--ca-file", ca, "--password-stdin"}
+	if out, code := mwIn(t, bin, "secret\n", plain...); code != exitError || !strings.HasSuffix(out, srv.IMAPAddr+" answered, but without TLS: use --tls starttls for this port (143), or --port 993 with --tls tls)\n") || strings.Contains(out, "no IMAP server answered") {
+		t.Errorf("implicit TLS on the plain port: code %d %q", code, out)
+	}
 
 	out, code = mwIn(t, bin, "secret\n", add...)
 	if code != 0 || !strings.Contains(out, "login works") {
@@ -154,7 +170,8 @@ func TestAccountPassword(t *testing.T) {
 	}
 	pwFile := filepath.Join(filepath.Dir(cfgPath), "passwords.json")
 	out, code := mwRun(t, en, strings.NewReader("wrong\n"), bin, "account", "password", "work", "--password-stdin", "--socket", sock)
-	if code != exitError || !strings.HasPrefix(out, `mailwarden account: the login of account "work" with this password failed, so it was not stored: login refused`) {
+	if code != exitError || !strings.HasPrefix(out, `mailwarden account: the login of account "work" with this password failed, so it was not stored: 127.0.0.1:`) ||
+		!strings.HasSuffix(out, ` refused the login of "test" (the server said: NO [AUTHENTICATIONFAILED] Authentication failed.): check the password and the user name`+"\n") {
 		t.Fatalf("a wrong password: exit %d %q", code, out)
 	}
 	if b, err := os.ReadFile(pwFile); err == nil && strings.Contains(string(b), "wrong") {

@@ -133,7 +133,7 @@ func TestCLIAgainstRunningDaemon(t *testing.T) {
 	for _, a := range st.Accounts {
 		switch a.Name {
 		case "wrongpw":
-			if !strings.Contains(a.Error, "check the password") || a.NextRetry.Before(time.Now().Add(30*time.Second)) {
+			if !strings.Contains(a.Error, "if the password changed, store the new one with `mailwarden account password wrongpw`") || a.NextRetry.Before(time.Now().Add(30*time.Second)) {
 				t.Errorf("wrong password: error %q, next retry %v: want the fix and a backoff of a minute or more", a.Error, a.NextRetry)
 			}
 		case "badcert":
@@ -147,6 +147,17 @@ func TestCLIAgainstRunningDaemon(t *testing.T) {
 		if !strings.Contains(human, w) {
 			t.Errorf("status output lacks %q:\n%s", w, human)
 		}
+	}
+	// A refused password: one sentence with the command that fixes it,
+	// all in Japanese under LANG=ja but for the server's own words.
+	for _, line := range strings.Split(human, "\n") {
+		if strings.HasPrefix(line, "wrongpw") && (strings.Count(line, "password") != 2 || strings.Contains(line, "check it")) {
+			t.Errorf("the wrong password's row says it more than once:\n%s", line)
+		}
+	}
+	ja, _ := mwEnv(t, []string{"LANG=ja_JP.UTF-8", "LC_ALL=", "LC_MESSAGES="}, bin, "status", "--socket", sock)
+	if !strings.Contains(ja, "のログインを拒否しました（サーバーの応答: ") || !strings.Contains(ja, "`mailwarden account password wrongpw` で新しいパスワードを保存してください") || strings.Contains(ja, "refused") || strings.Contains(ja, "check") {
+		t.Errorf("Japanese status of a refused password:\n%s", ja)
 	}
 
 	// The good account works although the others fail.

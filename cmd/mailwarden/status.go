@@ -52,7 +52,12 @@ func cmdStatus(ctx context.Context, args []string) error {
 			tw.header(lang.T("status header"))
 		}
 		for _, a := range st.Accounts {
-			note := []string{lang.T(string(a.State))}
+			var note []string
+			if !(a.Error != "" && (a.State == localapi.StateAuthFailed || a.State == localapi.StateTLSError)) {
+				// The error of a refused login or certificate says it
+				// all, with the fix; the STATE column names the state.
+				note = append(note, lang.T(string(a.State)))
+			}
 			if a.DryRun {
 				note = append(note, lang.T("dry run"))
 			}
