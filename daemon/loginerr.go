@@ -59,6 +59,16 @@ func loginError(err error, account string, words fixWords) error {
 	return &i18n.Error{Message: m, Err: err}
 }
 
+// dialError is a failed connection of a one-off job (a clean-up) worded
+// for the user: no server answering says so and where to look; a refused
+// login or certificate as loginError words it.
+func dialError(err error, account string) error {
+	if loginFailure(err) == failConnect {
+		return &i18n.Error{Message: i18n.Msg("server unreachable", err), Err: err}
+	}
+	return loginError(err, account, wordsConfig)
+}
+
 // readCAFile reads a CA certificate file (PEM) into a pool. Its errors
 // name the file and the fix, as catalog texts in the words of the config
 // (ca_file) or of account add (--ca-file).

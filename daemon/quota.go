@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/mailwarden/mailwarden/classifier"
 	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/quota"
@@ -383,7 +384,7 @@ func (d *Daemon) Cleanup(ctx context.Context, req localapi.CleanupRequest) ([]lo
 func (d *Daemon) cleanupAccount(ctx context.Context, cfg config.Account, kind imapsync.CleanupKind, req localapi.CleanupRequest, bound localapi.CleanupBound) localapi.CleanupReport {
 	rep := localapi.CleanupReport{Account: cfg.Name, DryRun: req.DryRun, OlderThanDays: req.OlderThanDays}
 	fail := func(err error) localapi.CleanupReport {
-		rep.Error = err.Error()
+		rep.Error, rep.ErrorTexts = err.Error(), i18n.Messages(err)
 		d.log.Warn("clean-up failed", "account", cfg.Name, "folder", kind, "err", err)
 		return rep
 	}
@@ -398,7 +399,7 @@ func (d *Daemon) cleanupAccount(ctx context.Context, cfg config.Account, kind im
 	}
 	s, err := imapsync.Dial(ctx, acct)
 	if err != nil {
-		return fail(err)
+		return fail(dialError(err, cfg.Name))
 	}
 	defer s.Close()
 	used := func() (quota.Usage, error) {

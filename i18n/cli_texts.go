@@ -39,6 +39,7 @@ func init() {
 		"cleanup what":     {En: "say what to clean up: mailwarden cleanup junk|trash [--older-than DAYS] [--account NAME] [--yes]", Ja: "削除するフォルダーを指定してください: mailwarden cleanup junk|trash [--older-than 日数] [--account 名前] [--yes]"},
 		"cleanup days":     {En: "--older-than must be a number of days, 1 or more", Ja: "--older-than には 1 以上の日数を指定してください"},
 		"cleanup json":     {En: "--json does not ask: add --yes (delete) or --dry-run (count only)", Ja: "--json では確認できません: --yes（削除する）か --dry-run（数えるだけ）を付けてください"},
+		"cleanup dry run":  {En: "dry run: nothing deleted", Ja: "試行のみ: 何も削除していません"},
 		"cleanup left":     {En: "  %s: %d messages could not be deleted and are still there", Ja: "  %s: %d 通のメッセージを削除できず、残っています"},
 
 		// Actions of the action log (`mailwarden log`), by their names in the store.

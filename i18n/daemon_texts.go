@@ -29,5 +29,6 @@ func init() {
 		"add ca file missing":    {En: "--ca-file %s does not exist: check the path", Ja: "--ca-file %s は存在しません: パスを確認してください"},
 		"add ca file unreadable": {En: "--ca-file %s cannot be read (%s): check the path and the file's permissions", Ja: "--ca-file %s を読み取れません（%s）: パスとファイルのアクセス権を確認してください"},
 		"add ca file no pem":     {En: "--ca-file %s holds no PEM certificate: give the server's CA certificate, a file that starts with -----BEGIN CERTIFICATE-----", Ja: "--ca-file %s に PEM 形式の証明書がありません: -----BEGIN CERTIFICATE----- で始まる、サーバーの CA 証明書のファイルを指定してください"},
+		"server unreachable":     {En: "the server could not be reached (%s): nothing was done; check the network, and `mailwarden status` for the account's state", Ja: "サーバーに接続できませんでした（%s）: 何もしていません。ネットワークと、`mailwarden status` でアカウントの状態を確認してください"},
 	})
 }

@@ -126,6 +126,9 @@ type CleanupReport struct {
 	Estimated  bool   `json:"estimated,omitempty"`
 	Left       int    `json:"left,omitempty"` // messages that should have gone and are still there
 	Error      string `json:"error,omitempty"`
+	// ErrorTexts are the catalog texts inside Error, for clients to show
+	// it in their user's language (as AccountStatus.ErrorTexts).
+	ErrorTexts []Text `json:"error_texts,omitempty"`
 }
 
 // Cleanup counts (req.DryRun) or deletes Junk or Trash mail.

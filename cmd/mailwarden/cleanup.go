@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/quota"
 )
@@ -72,7 +73,7 @@ func runCleanup(ctx context.Context, c *localapi.Client, o cleanupOptions, in io
 		if r.Error != "" {
 			failed = true
 			if !o.json {
-				fmt.Fprintf(w, "%s: %s\n", r.Account, r.Error)
+				fmt.Fprintf(w, "%s: %s\n", r.Account, i18n.Localize(r.Error, lang, r.ErrorTexts))
 			}
 			continue
 		}
@@ -96,6 +97,9 @@ func runCleanup(ctx context.Context, c *localapi.Client, o cleanupOptions, in io
 		return nil
 	}
 	if o.dryRun {
+		if !o.json {
+			fmt.Fprintln(w, lang.T("cleanup dry run"))
+		}
 		return done(counted)
 	}
 	if total == 0 {
@@ -122,7 +126,7 @@ func runCleanup(ctx context.Context, c *localapi.Client, o cleanupOptions, in io
 		case r.Error != "":
 			failed = true
 			if !o.json {
-				fmt.Fprintf(w, "%s: %s\n", r.Account, r.Error)
+				fmt.Fprintf(w, "%s: %s\n", r.Account, i18n.Localize(r.Error, lang, r.ErrorTexts))
 			}
 		case !o.json:
 			fmt.Fprintln(w, quota.Text(l, quota.MsgCleanupDone, cleanupArgs(r)))

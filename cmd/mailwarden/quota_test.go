@@ -133,6 +133,14 @@ func TestQuotaAndCleanupAgainstDaemon(t *testing.T) {
 	}
 
 	out.Reset()
+	dry := cleanupOptions{req: localapi.CleanupRequest{Folder: "junk"}, dryRun: true}
+	if err := runCleanup(ctx, c, dry, strings.NewReader(""), &out, quota.EN); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.HasPrefix(s, "work: 3 messages in Junk") || !strings.HasSuffix(s, "\ndry run: nothing deleted\n") || count("Junk") != 3 {
+		t.Errorf("dry run:\n%s", s)
+	}
+	out.Reset()
 	junk := cleanupOptions{req: localapi.CleanupRequest{Folder: "junk"}}
 	if err := runCleanup(ctx, c, junk, strings.NewReader("n\n"), &out, quota.EN); err != nil {
 		t.Fatal(err)
@@ -167,5 +175,19 @@ func TestQuotaAndCleanupAgainstDaemon(t *testing.T) {
 	out.Reset()
 	if err := runCleanup(ctx, c, junk, strings.NewReader(""), &out, quota.JA); err != nil || !strings.Contains(out.String(), "削除するものはありません") {
 		t.Errorf("nothing left: %v %q", err, out.String())
+	}
+
+	// The server down: where to look, and that nothing happened.
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err = runCleanup(ctx, c, dry, strings.NewReader(""), &out, quota.EN)
+	if ec, ok := err.(exitCode); !ok || ec.code != exitError {
+		t.Errorf("dry run with the server down: %v, want exit %d", err, exitError)
+	}
+	if s := out.String(); !strings.HasPrefix(s, "work: the server could not be reached (connect to "+srv.IMAPSAddr+": ") ||
+		!strings.Contains(s, "): nothing was done; check the network, and `mailwarden status` for the account's state\n") {
+		t.Errorf("dry run with the server down:\n%s", s)
 	}
 }
