@@ -1,10 +1,10 @@
 package config
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/quota"
 )
 
@@ -94,7 +94,7 @@ func (c *Config) validateQuota(data []byte) error {
 func (c *Config) checkQuota(data []byte, q QuotaConfig, account int) error {
 	// bad points at the first of keys set in the account's quota table,
 	// else in [quota] (inherited).
-	bad := func(key, msg string, more ...string) error {
+	bad := func(key string, m i18n.Message, more ...string) error {
 		scopes := []int{-1}
 		if account >= 0 {
 			scopes = []int{account, -1}
@@ -108,9 +108,9 @@ func (c *Config) checkQuota(data []byte, q QuotaConfig, account int) error {
 			}
 		}
 		if account >= 0 {
-			msg = fmt.Sprintf("account %d: %s", account+1, msg)
+			m = i18n.Msg("config account", account+1, m)
 		}
-		return &Error{File: c.Path, Line: line, Msg: msg}
+		return newError(c.Path, line, m)
 	}
 	for _, l := range []struct {
 		key string
@@ -118,9 +118,9 @@ func (c *Config) checkQuota(data []byte, q QuotaConfig, account int) error {
 	}{{"show", q.Show}, {"warn", q.Warn}, {"critical", q.Critical}} {
 		switch {
 		case l.v > 0 && l.v <= 1:
-			return bad(l.key, fmt.Sprintf("quota %s = %g: levels are percentages: write %s = %g for %g%%", l.key, l.v, l.key, l.v*100, l.v*100))
+			return bad(l.key, i18n.Msg("config quota fraction", l.key, l.v, l.v*100))
 		case l.v <= 0 || l.v > 100:
-			return bad(l.key, fmt.Sprintf("quota %s = %g must be a percentage between 1 and 100", l.key, l.v))
+			return bad(l.key, i18n.Msg("config quota percent", l.key, l.v))
 		}
 	}
 	if !(q.Show < q.Warn && q.Warn < q.Critical) {
@@ -128,14 +128,14 @@ func (c *Config) checkQuota(data []byte, q QuotaConfig, account int) error {
 		if q.Warn < q.Critical {
 			key = "show"
 		}
-		return bad(key, fmt.Sprintf("quota levels must rise: show (%g) < warn (%g) < critical (%g); the defaults are 75, 80, 95", q.Show, q.Warn, q.Critical),
+		return bad(key, i18n.Msg("config quota rise", q.Show, q.Warn, q.Critical),
 			"show", "warn", "critical")
 	}
 	if q.LimitGB <= 0 || q.LimitGB > 1<<20 {
-		return bad("limit_gb", fmt.Sprintf("quota limit_gb = %g must be the mailbox size in GB, e.g. 15", q.LimitGB))
+		return bad("limit_gb", i18n.Msg("config quota limit", q.LimitGB))
 	}
 	if q.CheckInterval.Duration < time.Second {
-		return bad("check_interval", "quota check_interval must be at least 1s (the default is \"10m\")")
+		return bad("check_interval", i18n.Msg("config quota interval"))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/quota"
 )
 
@@ -55,17 +56,17 @@ func TestQuotaErrorsNameFileLineFix(t *testing.T) {
 	cases := []struct {
 		name, text string
 		line       int
-		fix        string
+		fix, ja    string // ja: the fix in the Japanese text ("" for the unknown key, worded elsewhere)
 	}{
-		{"fractions", good + "\n[quota]\nwarn = 0.8\n", 10, "warn = 80"},
-		{"over 100", good + "\n[quota]\ncritical = 120\n", 10, "between 1 and 100"},
-		{"falling", good + "\n[quota]\nshow = 85\n", 10, "must rise"},
-		{"negative limit", good + "\n[quota]\nlimit_gb = -1\n", 10, "limit_gb"},
-		{"fast check", good + "\n[quota]\ncheck_interval = \"10ms\"\n", 10, "at least 1s"},
-		{"unknown key", good + "\n[quota]\nwarning = 80\n", 10, "spelling"},
-		{"account inline", good + "quota = { warn = 70 }\n", 8, "account 1: quota levels must rise"},
-		{"account table", good + "\n[account.quota]\nwarn = 99\n", 10, "account 1: quota levels must rise"},
-		{"account inherits a bad global", good + "quota = { critical = 99 }\n\n[quota]\nwarn = 96\n", 0, ""},
+		{"fractions", good + "\n[quota]\nwarn = 0.8\n", 10, "warn = 80", "80% なら warn = 80"},
+		{"over 100", good + "\n[quota]\ncritical = 120\n", 10, "between 1 and 100", "1 から 100 までの百分率"},
+		{"falling", good + "\n[quota]\nshow = 85\n", 10, "must rise", "show (85) < warn (80) < critical (95) の順に"},
+		{"negative limit", good + "\n[quota]\nlimit_gb = -1\n", 10, "limit_gb", "容量を GB で"},
+		{"fast check", good + "\n[quota]\ncheck_interval = \"10ms\"\n", 10, "at least 1s", "1s 以上"},
+		{"unknown key", good + "\n[quota]\nwarning = 80\n", 10, "spelling", ""},
+		{"account inline", good + "quota = { warn = 70 }\n", 8, "account 1: quota levels must rise", "アカウント 1: quota の段階は"},
+		{"account table", good + "\n[account.quota]\nwarn = 99\n", 10, "account 1: quota levels must rise", "アカウント 1: quota の段階は"},
+		{"account inherits a bad global", good + "quota = { critical = 99 }\n\n[quota]\nwarn = 96\n", 0, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,6 +83,9 @@ func TestQuotaErrorsNameFileLineFix(t *testing.T) {
 			}
 			if ce.Line != tc.line || !strings.Contains(err.Error(), tc.fix) {
 				t.Errorf("got %q, want line %d and %q", err, tc.line, tc.fix)
+			}
+			if ja := ce.Text.In(i18n.Ja); tc.ja != "" && !strings.Contains(ja, tc.ja) {
+				t.Errorf("in Japanese %q, want %q", ja, tc.ja)
 			}
 		})
 	}
