@@ -27,12 +27,13 @@ import (
 const MaxJunkAgeDays = 3650
 
 // NormalizeListEntry checks an allow or block list entry and returns it in
-// lower case, a domain without a leading "@". The error says how to write
-// it.
+// lower case, a domain without a leading "@". The error (an *i18n.Error)
+// says how to write it, as a catalog text a client shows in its own
+// language.
 func NormalizeListEntry(s string) (string, error) {
 	e, m := normalizeEntry(s)
 	if m != nil {
-		return "", errors.New(m.In(lang))
+		return "", &i18n.Error{Message: *m}
 	}
 	return e, nil
 }

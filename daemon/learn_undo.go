@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/store"
@@ -163,7 +164,7 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 	for _, s := range req.Add {
 		e, err := config.NormalizeListEntry(s)
 		if err != nil {
-			return localapi.AllowList{}, fmt.Errorf("%w: %v", localapi.ErrBadRequest, err)
+			return localapi.AllowList{}, badEntry(err)
 		}
 		if slices.Contains(a.BlockList, e) {
 			return localapi.AllowList{}, localapi.BadRequest("api on block list", e, a.Name, path)
@@ -177,7 +178,7 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 	for _, s := range req.Remove {
 		e, err := config.NormalizeListEntry(s)
 		if err != nil {
-			return localapi.AllowList{}, fmt.Errorf("%w: %v", localapi.ErrBadRequest, err)
+			return localapi.AllowList{}, badEntry(err)
 		}
 		i := slices.Index(list, e)
 		if i < 0 {
@@ -195,4 +196,14 @@ func (d *Daemon) EditAllowList(req localapi.AllowEdit) (localapi.AllowList, erro
 	l, err := d.AllowList(a.Name)
 	l.Already = already
 	return l, err
+}
+
+// badEntry is the caller's mistake in an allow list entry, as the catalog
+// text config worded it, so the client shows it in its own language.
+func badEntry(err error) error {
+	var m i18n.Texter
+	if errors.As(err, &m) {
+		return &localapi.Problem{Kind: localapi.ErrBadRequest, Text: m.CatalogText()}
+	}
+	return fmt.Errorf("%w: %v", localapi.ErrBadRequest, err)
 }

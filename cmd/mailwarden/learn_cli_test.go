@@ -142,6 +142,10 @@ block_list = ["pest.example.net"]
 	if out, _ := mw(t, bin, "allow", "list", "--socket", sock); !strings.Contains(out, "許可リスト") {
 		t.Errorf("allow list in Japanese: %s", out)
 	}
+	// The daemon started in English; the entry's error is worded for the client.
+	if out, code := mw(t, bin, "allow", "add", "--socket", sock, "*.bad.example"); code != exitError || !strings.Contains(out, `"bad.example" と書いてください`) || strings.Contains(out, "write") {
+		t.Errorf("allow add of a wildcard in Japanese: code %d: %s", code, out)
+	}
 	if out, code := mw(t, bin, "allow", "--socket", sock); code != exitUsage {
 		t.Errorf("allow without a command: code %d: %s", code, out)
 	}
