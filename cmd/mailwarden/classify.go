@@ -10,6 +10,7 @@ import (
 )
 
 func cmdClassify(ctx context.Context, args []string) error {
+	batchGC()
 	fs := newFlags("classify")
 	storeDir := storeFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
