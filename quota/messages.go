@@ -179,11 +179,22 @@ func Text(lang Lang, key MsgKey, a Args) string {
 		"{folder}", a.Folder,
 		"{folder_size}", FormatSize(a.FolderSize),
 		"{days}", fmt.Sprint(Days(a.FullIn)),
-		"{level}", a.Level,
+		"{level}", levelName(lang, a.Level),
 		"{count}", fmt.Sprint(a.Count),
 		"{size}", FormatSize(a.Size),
 		"{freed}", FormatSize(a.Freed),
 	).Replace(t)
+}
+
+// levelNames are the levels' names in Japanese; English uses Level.String.
+var levelNames = map[string]string{"ok": "正常", "show": "注意", "warn": "警告", "critical": "危険"}
+
+// levelName is the level named s (Level.String) in lang.
+func levelName(lang Lang, s string) string {
+	if n, ok := levelNames[s]; ok && lang == JA {
+		return n
+	}
+	return s
 }
 
 // Days rounds a duration to whole days, at least 1.

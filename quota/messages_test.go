@@ -111,3 +111,18 @@ func TestFormatSize(t *testing.T) {
 		t.Errorf("FormatPercent = %q", got)
 	}
 }
+
+func TestReportLevelInLanguage(t *testing.T) {
+	a := Args{Account: "work", Usage: Usage{Used: 96 << 10, Limit: 1 << 20}, Level: Warn.String()}
+	if got, want := Text(EN, MsgReportUsage, a), "work: 96.0 KiB of 1.0 MiB used (9.4%, warn)"; got != want {
+		t.Errorf("en: %q, want %q", got, want)
+	}
+	if got := Text(JA, MsgReportUsage, a); !strings.Contains(got, "、警告）") || strings.Contains(got, "warn") {
+		t.Errorf("ja: %q, want the level in Japanese", got)
+	}
+	for l := OK; l <= Critical; l++ {
+		if levelName(JA, l.String()) == l.String() {
+			t.Errorf("level %s has no Japanese name", l)
+		}
+	}
+}

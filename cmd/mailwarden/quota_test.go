@@ -51,7 +51,7 @@ func TestPrintQuota(t *testing.T) {
 			t.Errorf("English report lacks %q", want)
 		}
 	}
-	for _, want := range []string{"1.0 MiB 中 1020.0 KiB 使用（99.6%、critical）", "このアカウントの容量を読み取れませんでした", "約 23 日で満杯", "大きいフォルダー:", "推定値", "到着日時"} {
+	for _, want := range []string{"1.0 MiB 中 1020.0 KiB 使用（99.6%、危険）", "このアカウントの容量を読み取れませんでした", "約 23 日で満杯", "大きいフォルダー:", "推定値", "到着日時"} {
 		if !strings.Contains(ja.String(), want) {
 			t.Errorf("Japanese report lacks %q", want)
 		}
