@@ -146,6 +146,11 @@ block_list = ["pest.example.net"]
 	if out, code := mw(t, bin, "allow", "add", "--socket", sock, "*.bad.example"); code != exitError || !strings.Contains(out, `"bad.example" と書いてください`) || strings.Contains(out, "write") {
 		t.Errorf("allow add of a wildcard in Japanese: code %d: %s", code, out)
 	}
+	for _, bad := range []string{"not", "a b"} {
+		if out, code := mw(t, bin, "allow", "add", "--socket", sock, bad); code != exitError || !strings.Contains(out, "ありません") {
+			t.Errorf("allow add %q in Japanese: code %d: %s", bad, code, out)
+		}
+	}
 	if out, code := mw(t, bin, "allow", "--socket", sock); code != exitUsage {
 		t.Errorf("allow without a command: code %d: %s", code, out)
 	}
