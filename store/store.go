@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -50,15 +52,69 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create state directory: %w", err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		// bbolt would make a new store of it; but the file was a store
+		// once (mailwarden never leaves an empty one), so its state is lost.
+		return nil, fmt.Errorf("%w: %s: the file is empty; move it aside (mailwarden does this itself on start) and the state is rebuilt from the server", ErrCorrupt, path)
+	}
+	db, err := openChecked(path)
 	if err != nil {
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):
 			return nil, fmt.Errorf("state store %s is in use by another mailwarden process: stop it first (%w)", path, err)
-		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+		case errors.Is(err, errDamaged), errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 			return nil, fmt.Errorf("%w: %s: %v; move it aside (mailwarden does this itself on start) and the state is rebuilt from the server", ErrCorrupt, path, err)
 		}
 		return nil, fmt.Errorf("open state store %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// errDamaged marks what openChecked found wrong inside a file bbolt
+// opened (or choked on): Open reports it as ErrCorrupt.
+var errDamaged = errors.New("damaged")
+
+// openChecked opens the bbolt file at path and proves it readable before
+// anyone uses it: bbolt trusts the file's page numbers, so a damaged or
+// truncated file makes it panic ("invalid freelist page") or fault on its
+// memory map (SIGSEGV, SIGBUS) — at the open or at any later read. Here
+// both are turned into an error wrapping errDamaged: a panic is recovered,
+// a fault becomes a panic (debug.SetPanicOnFault, for this goroutine), and
+// every page is read once, in this goroutine, before the store is handed
+// out: the meta pages must fit the file, every bucket and key is walked,
+// and bbolt's own consistency check must pass. The buckets are created
+// in the same protected stretch.
+func openChecked(path string) (db *bolt.DB, err error) {
+	var file *os.File // bbolt's, to release its lock after a panic in Open
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				closeQuietly(db)
+			} else if file != nil {
+				unlockFile(file)
+				file.Close()
+			}
+			db, err = nil, fmt.Errorf("%w: %v", errDamaged, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: 2 * time.Second,
+		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
+			f, err := os.OpenFile(name, flag, mode)
+			file = f
+			return f, err
+		},
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "file size too small") { // bbolt's words for a file shorter than its pages
+			err = fmt.Errorf("%w: %v", errDamaged, err)
+		}
+		return nil, err
+	}
+	if err := validate(db); err != nil {
+		closeQuietly(db)
+		return nil, fmt.Errorf("%w: %v", errDamaged, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketFolders, bucketPending, bucketHandled, bucketTrained, bucketCorrected, bucketActions} {
@@ -69,26 +125,81 @@ func Open(path string) (*Store, error) {
 		return nil
 	})
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+		closeQuietly(db)
+		return nil, fmt.Errorf("%w: %v", errDamaged, err)
 	}
-	return &Store{db: db, path: path}, nil
+	return db, nil
+}
+
+// closeQuietly closes a db that may be damaged: its Close may panic too.
+func closeQuietly(db *bolt.DB) {
+	defer func() { recover() }()
+	db.Close()
+}
+
+// validate reads every page of db once (see openChecked).
+func validate(db *bolt.DB) error {
+	fi, err := os.Stat(db.Path())
+	if err != nil {
+		return err
+	}
+	return db.View(func(tx *bolt.Tx) error {
+		if tx.Size() > fi.Size() {
+			return fmt.Errorf("the file is %d bytes, its pages reach to %d: truncated", fi.Size(), tx.Size())
+		}
+		var walk func(b *bolt.Bucket, depth int) error
+		walk = func(b *bolt.Bucket, depth int) error {
+			if depth > 16 {
+				return errors.New("buckets nested too deep")
+			}
+			c := b.Cursor()
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				if v != nil {
+					continue
+				}
+				if child := b.Bucket(k); child != nil {
+					if err := walk(child, depth+1); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walk(b, 0) })
+		if err != nil {
+			return err
+		}
+		for cerr := range tx.Check() {
+			if err == nil {
+				err = cerr
+			}
+		}
+		return err
+	})
 }
 
 // InUse reports whether a running process holds the state store at path:
 // a mailwarden daemon keeps its store open, and locked, for as long as it
 // runs, whatever socket it answers on. A missing file is not in use.
-func InUse(path string) bool {
+func InUse(path string) (inUse bool) {
 	if _, err := os.Stat(path); err != nil {
 		return false
 	}
+	// A damaged file may make bbolt panic or fault (see openChecked): it
+	// is not in use by a daemon, which would have set it aside.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if recover() != nil {
+			inUse = false
+		}
+	}()
 	// A read-only open takes a shared lock, which the daemon's exclusive
 	// one refuses; the short timeout is the whole wait.
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 100 * time.Millisecond})
 	if err != nil {
 		return errors.Is(err, bolterrors.ErrTimeout)
 	}
-	db.Close()
+	closeQuietly(db)
 	return false
 }
 

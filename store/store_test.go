@@ -1,12 +1,18 @@
 package store
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
 
 	"github.com/mailwarden/mailwarden/imapsync"
 )
@@ -110,5 +116,135 @@ func TestCorruptStoreIsSetAsideAndRebuilt(t *testing.T) {
 	}
 	if err := s.SetFolder("a", "INBOX", imapsync.FolderState{LastUID: 1}); err != nil {
 		t.Fatalf("rebuilt store unusable: %v", err)
+	}
+}
+
+// filledStore writes a state store with enough records to span many pages
+// and returns its bytes.
+func filledStore(t *testing.T) []byte {
+	t.Helper()
+	s, p := open(t)
+	for i := range 600 {
+		a := &Action{Time: time.Unix(int64(i), 0), Account: "a", UID: uint32(i + 1), Identity: fmt.Sprintf("<%d@example.jp>", i), Action: "mark-ham", Verdict: "ham", Subject: strings.Repeat("meeting notes ", 8)}
+		if err := s.Record(a); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetFolder("a", fmt.Sprintf("folder%d", i%40), imapsync.FolderState{UIDValidity: 1, LastUID: imap.UID(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 128<<10 {
+		t.Fatalf("filled store is only %d bytes", len(data))
+	}
+	return data
+}
+
+// A state store cut short or damaged anywhere makes bbolt panic ("invalid
+// freelist page") or fault on its memory map; Open must turn each into
+// ErrCorrupt, and OpenOrRecover set the file aside and start afresh, with
+// the store-recovered note. An empty file (what is left of one truncated to
+// nothing) is corrupt too: it was a store once, its state is lost.
+func TestDamagedStoreNeverCrashes(t *testing.T) {
+	data := filledStore(t)
+	// In order: the first cases fault on the memory map (a page number
+	// past the mapping) while no earlier case's leftovers are mapped there.
+	type damaged struct {
+		name string
+		data []byte
+	}
+	var cases []damaged
+	for _, n := range []int{8192, 16384, 65536, 0, 100, 4096, 12288, 32768, len(data) / 2, len(data) - 4096} {
+		cases = append(cases, damaged{fmt.Sprintf("truncated to %d", n), data[:n]})
+	}
+	// Overwrite single pages with garbage: the meta pages, the freelist,
+	// branch and leaf pages.
+	for pg := 0; pg*4096 < len(data); pg += 3 {
+		d := bytes.Clone(data)
+		for i := pg * 4096; i < (pg+1)*4096 && i < len(d); i++ {
+			d[i] = byte(i*7 + pg)
+		}
+		cases = append(cases, damaged{fmt.Sprintf("page %d garbled", pg), d})
+	}
+	// Page numbers pointing far away: the 8-byte words of a page set high.
+	for pg := 2; pg*4096 < len(data); pg += 5 {
+		d := bytes.Clone(data)
+		for i := pg*4096 + 16; i+8 <= (pg+1)*4096 && i+8 <= len(d); i += 64 {
+			binary.LittleEndian.PutUint64(d[i:], 1<<40+uint64(i))
+		}
+		cases = append(cases, damaged{fmt.Sprintf("page %d wild pointers", pg), d})
+	}
+	for _, c := range cases {
+		d := c.data
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "state.db")
+			if err := os.WriteFile(p, d, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(p)
+			if err == nil {
+				// Damage bbolt cannot see (in data it never reads) is
+				// allowed, but the store must work.
+				defer s.Close()
+				if _, err := s.Actions(10); err != nil {
+					t.Fatalf("opened store fails a read: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) {
+				t.Fatalf("Open: %v, want ErrCorrupt naming the file", err)
+			}
+			s, note, err := OpenOrRecover(p)
+			if err != nil {
+				t.Fatalf("OpenOrRecover: %v", err)
+			}
+			defer s.Close()
+			if !strings.Contains(note, "corrupt") || !strings.Contains(note, p) {
+				t.Errorf("note %q", note)
+			}
+			if aside, _ := filepath.Glob(p + ".corrupt-*"); len(aside) != 1 {
+				t.Errorf("set aside: %v", aside)
+			}
+			if err := s.SetFolder("a", "INBOX", imapsync.FolderState{LastUID: 9}); err != nil {
+				t.Fatalf("rebuilt store unusable: %v", err)
+			}
+			if acts, err := s.Actions(10); err != nil || len(acts) != 0 {
+				t.Fatalf("rebuilt store has %d actions, %v", len(acts), err)
+			}
+		})
+	}
+}
+
+// In a process of its own (no earlier test's memory map next to the
+// store's), a truncated store makes bbolt fault on its memory map
+// (SIGSEGV) rather than panic: the daemon's start must survive that too.
+// The test binary runs itself on each file, as mailwarden run would.
+func TestTruncatedStoreFaultInFreshProcess(t *testing.T) {
+	if p := os.Getenv("MW_STORE_CHILD"); p != "" {
+		s, note, err := OpenOrRecover(p)
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		s.Close()
+		fmt.Println("note:", note)
+		os.Exit(0)
+	}
+	data := filledStore(t)
+	for _, n := range []int{8192, 16384, 65536} {
+		p := filepath.Join(t.TempDir(), "state.db")
+		if err := os.WriteFile(p, data[:n], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTruncatedStoreFaultInFreshProcess$")
+		cmd.Env = append(os.Environ(), "MW_STORE_CHILD="+p)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "note: state store "+p+" was corrupt") {
+			t.Errorf("truncated to %d: %v\n%s", n, err, out)
+		}
 	}
 }
