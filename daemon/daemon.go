@@ -18,6 +18,7 @@ import (
 
 	"github.com/mailwarden/mailwarden/classifier"
 	"github.com/mailwarden/mailwarden/config"
+	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/power"
@@ -61,6 +62,11 @@ type Daemon struct {
 	verdicts  map[string]classifier.Result // judged, awaiting Done; key: account/uidvalidity/uid
 	unsaved   map[trainKey]trainedAs       // class trained since the last save
 	unsavedID map[string]trainedAs         // the same by identity alone (the model is shared by all accounts)
+	// rebuilt: accounts whose first start trains nothing (keepTraining);
+	// known: the messages such a first start saw, awaiting Save.
+	rebuilt       map[string]bool
+	rebuiltLogged map[string]bool
+	known         []store.Known
 }
 
 // New opens the data directory: the token store and the state store. A
@@ -99,8 +105,69 @@ func New(opts Options) (*Daemon, error) {
 	if note != "" {
 		d.log.Warn(note)
 		d.warnings = append(d.warnings, note)
+		if err := d.keepTraining(); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	if d.rebuilt, err = st.Rebuilt(); err != nil {
+		st.Close()
+		return nil, err
 	}
 	return d, nil
+}
+
+// keepTraining runs after the state store was set aside as corrupt and
+// started afresh. Its sync state is rebuilt from the server by a first
+// start of every account; but the token store is intact, and when it holds
+// training it holds that mail already: trained again, every count would
+// grow at each recovery (and spam left in INBOX be trained as ham once
+// more). So each configured account is marked rebuilt: its first start
+// records where it is and trains nothing (trainAs). A fresh install
+// (no state store ever) trains on its first start as always, whatever the
+// token store holds (mailwarden train, import-thunderbird).
+func (d *Daemon) keepTraining() error {
+	spam, ham := d.model.Counts()
+	if spam+ham == 0 {
+		return nil
+	}
+	var names []string
+	for _, a := range d.cfg.Accounts {
+		names = append(names, a.Name)
+	}
+	if err := d.st.MarkRebuilt(names); err != nil {
+		return err
+	}
+	note := i18n.Detect().T("store rebuilt training kept", d.model.Path(), spam, ham)
+	d.log.Warn(note, "accounts", names)
+	d.warnings = append(d.warnings, note)
+	return nil
+}
+
+// rebuilding reports whether the account's first start only rebuilds its
+// sync state (keepTraining), logging it the first time.
+func (d *Daemon) rebuilding(account string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.rebuilt[account] {
+		return false
+	}
+	if !d.rebuiltLogged[account] {
+		if d.rebuiltLogged == nil {
+			d.rebuiltLogged = map[string]bool{}
+		}
+		d.rebuiltLogged[account] = true
+		d.log.Info("first start after the state store was rebuilt: the token store holds this mail already; recording it, training nothing", "account", account)
+	}
+	return true
+}
+
+// noteKnown queues a message a rebuilding first start saw, for the
+// handled ledger (written with the next Save).
+func (d *Daemon) noteKnown(k store.Known) {
+	d.mu.Lock()
+	d.known = append(d.known, k)
+	d.mu.Unlock()
 }
 
 // Store returns the daemon's state store.
@@ -196,7 +263,17 @@ func (d *Daemon) resumed(reason string) {
 func (d *Daemon) Save() error {
 	d.mu.Lock()
 	batch := maps.Clone(d.unsaved)
+	known := d.known
+	d.known = nil
 	d.mu.Unlock()
+	if len(known) > 0 {
+		if err := d.st.RecordKnown(known); err != nil {
+			d.mu.Lock()
+			d.known = append(known, d.known...)
+			d.mu.Unlock()
+			return err
+		}
+	}
 	if len(batch) == 0 {
 		return nil
 	}
@@ -252,6 +329,15 @@ func (d *Daemon) applyConfig(cfg *config.Config) {
 	}
 	for _, s := range old {
 		stop = append(stop, s)
+	}
+	for name := range d.rebuilt {
+		if !slices.ContainsFunc(cfg.Accounts, func(a config.Account) bool { return a.Name == name }) {
+			// Removed: added again later, it is a new account that trains.
+			delete(d.rebuilt, name)
+			if err := d.st.ForgetRebuilt(name); err != nil {
+				d.log.Error("forget rebuilt account", "account", name, "err", err)
+			}
+		}
 	}
 	d.accounts = next
 	ctx, paused := d.runCtx, d.paused

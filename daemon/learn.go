@@ -43,7 +43,14 @@ type trainedAs struct {
 // other class is untrained from it first. It returns the class trained
 // before ("" if none) and whether the model changed. The training is saved
 // with the next Save.
+//
+// After a recovery of the state store the token store holds the first
+// start's mail already (keepTraining): it is only recorded as known.
 func (d *Daemon) trainAs(account, id string, raw []byte, class string) (old string, changed bool, err error) {
+	if d.rebuilding(account) {
+		d.noteKnown(store.Known{Account: account, Identity: id, Class: class})
+		return "", false, nil
+	}
 	return d.train(account, id, raw, trainedAs{class, false})
 }
 

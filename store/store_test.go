@@ -248,3 +248,33 @@ func TestTruncatedStoreFaultInFreshProcess(t *testing.T) {
 		}
 	}
 }
+
+func TestRebuiltMarksAndKnown(t *testing.T) {
+	s, _ := open(t)
+	if m, err := s.Rebuilt(); err != nil || len(m) != 0 {
+		t.Fatalf("new store: rebuilt %v %v", m, err)
+	}
+	if err := s.MarkRebuilt([]string{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ForgetRebuilt("a"); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.Rebuilt(); len(m) != 1 || !m["b"] {
+		t.Fatalf("rebuilt %v, want b", m)
+	}
+	s.Record(&Action{Time: time.Now(), Account: "b", Identity: "<judged@x>", Action: "move-to-junk", Verdict: "spam"})
+	err := s.RecordKnown([]Known{{"b", "<old@x>", "ham", 1234}, {"b", "<judged@x>", "ham", 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, ok, _ := s.Handled("b", "<old@x>"); !ok || h.Action != "rebuilt" || h.Verdict != "ham" || h.Size != 1234 {
+		t.Errorf("known message: %+v %v", h, ok)
+	}
+	if h, _, _ := s.Handled("b", "<judged@x>"); h.Action != "move-to-junk" {
+		t.Errorf("a message already in the ledger was overwritten: %+v", h)
+	}
+	if c, _ := s.Trained("<old@x>"); c != "" {
+		t.Errorf("a known message is in the training ledger as %q", c)
+	}
+}
