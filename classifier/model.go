@@ -37,11 +37,11 @@ func (v Verdict) String() string {
 // Robinson's f(w). Either way above 0.5 the token pushes the message
 // towards spam. Spam and Ham are the training counts behind f(w).
 type Reason struct {
-	Token    string
-	SpamProb float64
-	Weight   float64
-	Spam     uint32 // spam messages the token was trained in
-	Ham      uint32 // ham messages the token was trained in
+	Token    string  `json:"token"`
+	SpamProb float64 `json:"spam_prob"`
+	Weight   float64 `json:"weight"`
+	Spam     uint32  `json:"spam"` // spam messages the token was trained in
+	Ham      uint32  `json:"ham"`  // ham messages the token was trained in
 }
 
 // Result is the outcome of Classify.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,14 +44,32 @@ func TestTrainClassifyExplain(t *testing.T) {
 	}
 	out, code = mw(t, bin, "explain", "--json", "--store", store, probe)
 	var ex []struct {
-		Verdict string
+		Verdict string `json:"verdict"`
 		Reasons []struct {
-			Token    string
-			SpamProb float64
-		}
+			Token    string  `json:"token"`
+			SpamProb float64 `json:"spam_prob"`
+			Weight   float64 `json:"weight"`
+			Spam     uint32  `json:"spam"`
+			Ham      uint32  `json:"ham"`
+		} `json:"reasons"`
 	}
 	if err := json.Unmarshal([]byte(out), &ex); err != nil || code != 0 {
 		t.Fatalf("explain: %d %v %q", code, err, out)
+	}
+	// The reasons' keys are lower-case snake, like every JSON key of the
+	// command line, not Go's field names.
+	var raw []struct {
+		Reasons []map[string]any `json:"reasons"`
+	}
+	json.Unmarshal([]byte(out), &raw)
+	for _, r := range raw[0].Reasons {
+		keys := slices.Sorted(maps.Keys(r))
+		if !slices.Equal(keys, []string{"ham", "spam", "spam_prob", "token", "weight"}) {
+			t.Fatalf("explain --json reason keys %v", keys)
+		}
+	}
+	if r := ex[0].Reasons[0]; r.Spam+r.Ham == 0 || r.Token == "" {
+		t.Errorf("explain --json first reason %+v: no counts or token", r)
 	}
 	if ex[0].Verdict != "spam" || len(ex[0].Reasons) == 0 || ex[0].Reasons[0].SpamProb < 0.5 {
 		t.Fatalf("explain gave %+v", ex)
