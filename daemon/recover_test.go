@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,6 +24,16 @@ func tokenCounts(t *testing.T, dir string) (spam, ham uint32) {
 	}
 	s, h := m.Counts()
 	return uint32(s), uint32(h)
+}
+
+// seededServer starts Dovecot seeded by seedServer, with fast learning,
+// and returns it, an account on it and an empty data directory.
+func seededServer(t *testing.T) (*dovecot.Server, *config.Config, string) {
+	t.Helper()
+	fastLearn(t, 200*time.Millisecond)
+	srv := dovecottest.Start(t, dovecot.Options{})
+	seedServer(t, srv)
+	return srv, testConfig(t, srv), t.TempDir()
 }
 
 // seedServer puts 5 spam in Junk, and 5 ham and 1 spam (the user never
@@ -66,11 +77,7 @@ func runUntilSynced(t *testing.T, cfg *config.Config, dir string) (warnings []st
 // as ham). A fresh install still trains on its first start, even over a
 // token store trained by hand.
 func TestRecoveryDoesNotTrainAgain(t *testing.T) {
-	fastLearn(t, 200*time.Millisecond)
-	srv := dovecottest.Start(t, dovecot.Options{})
-	seedServer(t, srv)
-	cfg := testConfig(t, srv)
-	dir := t.TempDir()
+	srv, cfg, dir := seededServer(t)
 	if w := runUntilSynced(t, cfg, dir); len(w) != 0 {
 		t.Fatalf("fresh start warned %q", w)
 	}
@@ -137,5 +144,38 @@ func TestRecoveryDoesNotTrainAgain(t *testing.T) {
 	runUntilSynced(t, cfg, fresh)
 	if s, h := tokenCounts(t, fresh); s != 25 || h != 26 {
 		t.Errorf("fresh install over a trained token store: %d spam, %d ham; want 20+5 and 20+6", s, h)
+	}
+}
+
+// The advice `mailwarden run` gives for a corrupt tokens.db works: with
+// tokens.db and state.db both moved aside the daemon's first start learns
+// again from the server. With tokens.db alone moved aside it would not: the
+// state store says the first start is done.
+func TestCorruptTokenStoreAdviceTrainsAgain(t *testing.T) {
+	_, cfg, dir := seededServer(t)
+	runUntilSynced(t, cfg, dir)
+	tokens, state := filepath.Join(dir, classifier.StoreFile), filepath.Join(dir, StateFile)
+	if err := os.WriteFile(tokens, []byte("MWTOKENS garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var ce *classifier.CorruptError
+	if _, err := New(Options{Config: cfg, StoreDir: dir}); !errors.As(err, &ce) || ce.Path != tokens {
+		t.Fatalf("New over a corrupt token store: %v, want a *classifier.CorruptError naming %s", err, tokens)
+	}
+	if err := os.Rename(tokens, tokens+".bad"); err != nil {
+		t.Fatal(err)
+	}
+	runUntilSynced(t, cfg, dir)
+	if s, h := tokenCounts(t, dir); s != 0 || h != 0 {
+		t.Errorf("tokens.db alone moved aside: %d spam, %d ham trained; the state store should have said the first start was done", s, h)
+	}
+	for _, p := range []string{tokens, state} {
+		if err := os.Rename(p, p+".bad2"); err != nil && !errors.Is(err, os.ErrNotExist) { // nothing trained, no tokens.db written
+			t.Fatal(err)
+		}
+	}
+	runUntilSynced(t, cfg, dir)
+	if s, h := tokenCounts(t, dir); s != 5 || h != 6 {
+		t.Errorf("both stores moved aside: the first start trained %d spam, %d ham; want 5 and 6", s, h)
 	}
 }

@@ -19,6 +19,9 @@ func cmdClassify(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{"give one or more message files (or directories)"}
 	}
+	if err := storeIsDir(*storeDir); err != nil {
+		return err
+	}
 	if err := needTrainedStore(*storeDir); err != nil {
 		return err
 	}
@@ -28,7 +31,7 @@ func cmdClassify(ctx context.Context, args []string) error {
 	}
 	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
 	if err != nil {
-		return err
+		return storeError(err, *storeDir, false)
 	}
 	if s, h := m.Counts(); s == 0 || h == 0 {
 		fmt.Fprintln(os.Stderr, lang.T("classify untrained", *storeDir, s, h))
@@ -56,7 +59,7 @@ func cmdClassify(ctx context.Context, args []string) error {
 			return err
 		}
 		warnNotMail(f, raw)
-		r := m.Score(raw) // no reasons: only score and verdict are printed
+		r := scoreOf(m, raw)
 		// Same text as "%s\t%.6f\t%s\n" (fmt formats %.6f with
 		// strconv's 'f' and precision 6).
 		line = append(line[:0], f...)
@@ -104,4 +107,15 @@ func mayBlock(args []string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// scoreOf scores a message for classify; an empty one (no bytes, or white
+// space only) is not scored at all: there is nothing to judge, and the
+// store's tokens of an empty body would still make a score of it. It is
+// listed unsure at 0.5, as warnNotMail says.
+func scoreOf(m *classifier.Model, raw []byte) classifier.Result {
+	if isEmpty(raw) {
+		return classifier.Result{Score: 0.5, Verdict: classifier.Unsure}
+	}
+	return m.Score(raw) // no reasons: only score and verdict are printed
 }

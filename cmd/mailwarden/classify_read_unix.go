@@ -26,7 +26,9 @@ func (r *messageReader) read(path string) ([]byte, error) {
 	}
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+	// A regular file of size 0 may hold bytes all the same (/proc, /sys):
+	// only reading finds its end.
+	if err := syscall.Fstat(fd, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG || st.Size == 0 {
 		return r.readToEnd(fd, path)
 	}
 	// Exactly the size the file had when opened, as readMessage reads it:

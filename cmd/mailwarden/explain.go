@@ -22,6 +22,9 @@ func cmdExplain(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{lang.T("explain files")}
 	}
+	if err := storeIsDir(*storeDir); err != nil {
+		return err
+	}
 	if err := needTrainedStore(*storeDir); err != nil {
 		return err
 	}
@@ -39,7 +42,7 @@ func cmdExplain(ctx context.Context, args []string) error {
 	}
 	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
 	if err != nil {
-		return err
+		return storeError(err, *storeDir, false)
 	}
 	type explained struct {
 		File    string              `json:"file"`
@@ -59,7 +62,11 @@ func cmdExplain(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		r := m.Classify(raw)
+		// An empty message is not scored: nothing to explain (see scoreOf).
+		r := classifier.Result{Score: 0.5, Verdict: classifier.Unsure}
+		if !isEmpty(raw) {
+			r = m.Classify(raw)
+		}
 		e := explained{File: f, Subject: classifier.Extract(raw).Subject, Score: r.Score, Verdict: r.Verdict.String(), Tokens: r.Tokens, Reasons: r.Reasons}
 		if e.Reasons == nil {
 			e.Reasons = []classifier.Reason{} // JSON lists are [], never null

@@ -6,6 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/mailwarden/mailwarden/classifier"
+	"github.com/mailwarden/mailwarden/daemon"
 )
 
 // looksLikeMail reports whether raw starts like a mail message: a header
@@ -71,4 +76,74 @@ func warnNotMail(path string, raw []byte) {
 	case !looksLikeMail(raw):
 		fmt.Fprintln(os.Stderr, lang.T("not mail judged", notMailText(path, raw)))
 	}
+}
+
+// storeIsDir refuses a --store that names a file: the token store lives in
+// a directory (classifier.StoreFile inside it). A missing one is fine here.
+func storeIsDir(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return errors.New(lang.T("store is file", dir))
+	}
+	return nil
+}
+
+// storeWritable checks, before any input is read, that train can save the
+// token store in dir: in dir itself, or, where it does not exist yet, in
+// the nearest directory above it that does (train creates the rest). A
+// file is written there and removed: permission bits say nothing to root,
+// nor of a read-only mount.
+func storeWritable(dir string) error {
+	if err := storeIsDir(dir); err != nil {
+		return err
+	}
+	d := dir
+	for {
+		fi, err := os.Stat(d)
+		if err == nil {
+			if !fi.IsDir() {
+				return errors.New(lang.T("store under file", dir, d))
+			}
+			break
+		}
+		up := filepath.Dir(d)
+		// Not there, or a file on the way (ENOTDIR): look further up.
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) || up == d {
+			return errors.New(lang.T("store not writable", dir, d, errText(err)))
+		}
+		d = up
+	}
+	f, err := os.CreateTemp(d, ".mailwarden-write-check-*")
+	if err != nil {
+		return errors.New(lang.T("store not writable", dir, d, errText(err)))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
+}
+
+// errText is an error without the path a *fs.PathError repeats.
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return err.Error()
+}
+
+// storeError words an error of opening or saving the token store in dir
+// for the user: a corrupt store with what to do (for the daemon, forRun:
+// set both stores aside, it learns again from the server), a failed save
+// with the directory and the fix. Other errors pass unchanged.
+func storeError(err error, dir string, forRun bool) error {
+	var ce *classifier.CorruptError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce) && forRun:
+		state := filepath.Join(dir, daemon.StateFile)
+		return errors.New(lang.T("token store corrupt run", ce.Path, ce.Reason, ce.Path, ce.Path, state, state))
+	case errors.As(err, &ce):
+		return errors.New(lang.T("token store corrupt", ce.Path, ce.Reason, ce.Path, ce.Path, filepath.Join(dir, daemon.StateFile)))
+	}
+	return err
 }

@@ -26,6 +26,9 @@ func cmdRun(ctx context.Context, args []string) error {
 	if err := needStore(*storeDir); err != nil {
 		return err
 	}
+	if err := storeIsDir(*storeDir); err != nil {
+		return err
+	}
 	log, err := newLogger(*logFormat, *logLevel)
 	if err != nil {
 		return err
@@ -58,7 +61,7 @@ func cmdRun(ctx context.Context, args []string) error {
 	}
 	d, err := daemon.New(daemon.Options{Config: cfg, StoreDir: *storeDir, Socket: *socket, DryRun: *dryRun, Log: log})
 	if err != nil {
-		return err
+		return storeError(err, *storeDir, true)
 	}
 	// A fixed garbage headroom over the live heap instead of GOGC's
 	// doubling: the token table is most of the heap (see LimitMemory).

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -53,7 +54,16 @@ func cmdTrain(ctx context.Context, args []string) error {
 	if len(spam)+len(ham) == 0 {
 		return usageError{lang.T("train nothing")}
 	}
+	isStdin := func(p string) bool { return p == stdinPath }
+	if len(slices.DeleteFunc(slices.Concat(spam, ham), func(p string) bool { return !isStdin(p) })) > 1 {
+		return usageError{lang.T("train stdin twice")}
+	}
 	if err := needStore(storeDir); err != nil {
+		return err
+	}
+	// Before any input is read: a store that cannot be saved would lose
+	// the whole run's work at its end.
+	if err := storeWritable(storeDir); err != nil {
 		return err
 	}
 	// Every path is checked before the store is touched: a mistyped one
@@ -93,7 +103,7 @@ func cmdTrain(ctx context.Context, args []string) error {
 		}
 		if m == nil {
 			if m, err = classifier.Open(storeDir, classifier.DefaultOptions()); err != nil {
-				return err
+				return storeError(err, storeDir, false)
 			}
 		}
 		m.Train(raw, f.spam)
@@ -113,7 +123,10 @@ func cmdTrain(ctx context.Context, args []string) error {
 		return errors.New(lang.T("nothing trained many", len(skipped), skipped[0]))
 	}
 	if err := m.Save(); err != nil {
-		return err
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner // "save token store: " is said by the text
+		}
+		return errors.New(lang.T("store save failed", storeDir, errText(err)))
 	}
 	s, h := m.Counts()
 	fmt.Println(lang.T("trained", addedSpam, addedHam, storeDir, s, h))
@@ -236,7 +249,9 @@ func readMessage(path string) ([]byte, error) {
 		defer f.Close()
 	}
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
+	// A regular file of size 0 may hold bytes all the same (/proc, /sys):
+	// only reading finds its end.
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
 		raw, err := io.ReadAll(io.LimitReader(f, maxMessageFile))
 		if err != nil {
 			return nil, pathError(path, err)
