@@ -267,7 +267,8 @@ func loginFailure(err error) int {
 	switch {
 	case errors.Is(err, imapsync.ErrAuth):
 		return failAuth
-	case imapsync.IsPermanent(err), errors.Is(err, imapsync.ErrStartTLS), errors.As(err, new(*imapsync.NotTLSError)), errors.As(err, new(*i18n.Error)):
+	case imapsync.IsPermanent(err), errors.Is(err, imapsync.ErrStartTLS), errors.As(err, new(*imapsync.NotTLSError)), errors.As(err, new(*imapsync.ImplicitTLSError)),
+		errors.As(err, new(*i18n.Error)):
 		// A server answered, or the error is worded with its fix.
 		return failOther
 	}

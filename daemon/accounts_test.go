@@ -71,6 +71,26 @@ func TestLoginFailure(t *testing.T) {
 	if got, want := loginError(notTLS, "", wordsAdd).Error(), "h:143 answered, but without TLS: use --tls starttls for this port (143), or --port 993 with --tls tls"; got != want {
 		t.Errorf("implicit TLS on a plain port:\n got %q\nwant %q", got, want)
 	}
+	// The advice names the port actually used (item: it said 143 always).
+	notTLS = &imapsync.NotTLSError{Addr: "h:21143", Err: errors.New("tls: first record does not look like a TLS handshake")}
+	if got, want := loginError(notTLS, "", wordsAdd).Error(), "h:21143 answered, but without TLS: use --tls starttls for this port (21143), or --port 993 with --tls tls"; got != want {
+		t.Errorf("implicit TLS on plain port 21143:\n got %q\nwant %q", got, want)
+	}
+	if got, want := loginError(notTLS, "work", wordsConfig).Error(), `h:21143 answered, but without TLS: set tls = "starttls" for this port (21143), or port = 993 with tls = "tls"`; got != want {
+		t.Errorf("implicit TLS on plain port 21143, status:\n got %q\nwant %q", got, want)
+	}
+	// STARTTLS on an implicit-TLS port: a server answered, with TLS.
+	implicit := fmt.Errorf("dial: %w", &imapsync.ImplicitTLSError{Addr: "h:993", Err: errors.New("unexpected EOF")})
+	if loginFailure(implicit) != failOther {
+		t.Errorf("STARTTLS on a TLS port counted as no server answering")
+	}
+	if got, want := loginError(implicit, "", wordsAdd).Error(), "h:993 answered with TLS at once, not with a plain IMAP greeting: use --tls tls for this port (993), or --port 143 with --tls starttls"; got != want {
+		t.Errorf("STARTTLS on a TLS port, account add:\n got %q\nwant %q", got, want)
+	}
+	ie := loginError(implicit, "work", wordsConfig)
+	if got, want := i18n.Localize(ie.Error(), i18n.Ja, i18n.Messages(ie)), "h:993 は平文の IMAP の挨拶ではなく、すぐに TLS で応答しました: このポート（993）なら tls = \"tls\" に、または port = 143 と tls = \"starttls\" にしてください"; got != want {
+		t.Errorf("STARTTLS on a TLS port, status in Japanese:\n got %q\nwant %q", got, want)
+	}
 	dir := t.TempDir()
 	notPEM := filepath.Join(dir, "ca.pem")
 	os.WriteFile(notPEM, []byte("hello"), 0o644)

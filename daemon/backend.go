@@ -30,17 +30,39 @@ func (d *Daemon) Status() localapi.Status {
 	for _, s := range d.accounts {
 		st.Accounts = append(st.Accounts, s.snapshot())
 	}
+	var texts []localapi.Text // entry by entry of st.Warnings; Key "" where a warning has none
+	warn := func(m localapi.Text) {
+		if texts == nil {
+			texts = make([]localapi.Text, len(st.Warnings))
+		}
+		st.Warnings = append(append([]string(nil), st.Warnings...), m.In(i18n.Detect()))
+		texts = append(texts, m)
+	}
 	if secWarn.Key != "" {
 		for _, a := range d.cfg.Accounts {
 			if a.PasswordEnv == "" && a.PasswordFile == "" {
-				st.Warnings = append(append([]string(nil), st.Warnings...), secWarn.In(i18n.Detect()))
-				st.WarningTexts = make([]localapi.Text, len(st.Warnings)) // the others have none
-				st.WarningTexts[len(st.Warnings)-1] = secWarn
+				warn(secWarn)
 				break
 			}
 		}
 	}
+	if (spam == 0 || ham == 0) && len(st.Accounts) > 0 && !firstStartUnderWay(st.Accounts) {
+		// Nothing is moved until the model knows both classes.
+		warn(i18n.Msg("untrained", spam, ham))
+	}
+	st.WarningTexts = texts
 	return st
+}
+
+// firstStartUnderWay reports whether an account is still connecting or
+// training: the model may be empty because its training has not come yet.
+func firstStartUnderWay(accts []localapi.AccountStatus) bool {
+	for _, a := range accts {
+		if a.State == localapi.StateStarting || a.State == localapi.StateTraining {
+			return true
+		}
+	}
+	return false
 }
 
 // Actions returns the newest limit entries of the action log.
@@ -60,7 +82,7 @@ func (d *Daemon) Subscribe() (<-chan localapi.Event, func()) { return d.hub.Subs
 // it, or syncing when no account can, is an error that says why.
 func (d *Daemon) SyncNow(account string) error {
 	d.mu.Lock()
-	accts := d.accounts
+	accts, paused := d.accounts, d.paused
 	d.mu.Unlock()
 	var cannot error
 	synced := 0
@@ -68,8 +90,17 @@ func (d *Daemon) SyncNow(account string) error {
 		if account != "" && s.cfg.Name != account {
 			continue
 		}
-		if st := s.snapshot(); st.State == localapi.StateConfigError {
+		switch st := s.snapshot(); {
+		case st.State == localapi.StateConfigError:
 			cannot = localapi.BadRequest("api cannot sync", s.cfg.Name, st.Error)
+			continue
+		case st.State == localapi.StatePaused || paused:
+			// A paused account has no connection to check with.
+			if account == "" {
+				cannot = localapi.BadRequest("sync all paused")
+			} else {
+				cannot = localapi.BadRequest("sync paused", s.cfg.Name)
+			}
 			continue
 		}
 		s.syncNow()

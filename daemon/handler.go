@@ -19,9 +19,12 @@ type handler struct {
 	s      *supervisor
 	dryRun bool
 
-	mu        sync.Mutex
-	policies  map[string]policyResult // sender policy of judged messages, awaiting Done; key as verdicts
-	own       []string                // the user's own addresses (Sent folder)
+	mu       sync.Mutex
+	policies map[string]policyResult // sender policy of judged messages, awaiting Done; key as verdicts
+	own      []string                // the user's own addresses (Sent folder)
+	// reported: messages whose failed move was counted as judged, awaiting
+	// the final outcome of its retry (key as verdicts).
+	reported  map[string]bool
 	ownLoaded bool
 }
 
@@ -166,7 +169,7 @@ func (h *handler) Done(ctx context.Context, account string, m *imapsync.Message,
 			h.d.log.Error("record own move", "account", account, "uid", m.UID, "err", err)
 		}
 	}
-	h.s.count(judged, a.Action == "move-to-junk")
+	h.s.count(h.countJudged(k, judged, a.Action == "move-to-junk", o.Err != nil), a.Action == "move-to-junk")
 	h.d.hub.publish(localapi.Event{Time: a.Time, Kind: localapi.EventAction, Account: account, Action: a})
 	lvl := h.d.log.Info
 	if o.Err != nil {
@@ -175,6 +178,32 @@ func (h *handler) Done(ctx context.Context, account string, m *imapsync.Message,
 	// Metadata only: no subject, sender or body in the log.
 	lvl("judged", "account", account, "uid", m.UID, "message_id", m.MessageID,
 		"verdict", a.Verdict, "score", fmt.Sprintf("%.4f", res.Score), "action", a.Action, "err", a.Error)
+}
+
+// countJudged reports whether Done of the message keyed k counts as a
+// judged message in the status, so that MOVED never exceeds JUDGED: a
+// judged message counts once, when its first outcome is told; a retried
+// move's final outcome does not count it again; and a move finished in
+// this run of a message judged before a restart (a pending move resolved
+// on reconnect, whose verdict is no longer in memory) counts as judged
+// too, since it counts as moved.
+func (h *handler) countJudged(k string, judged, moved, failed bool) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if judged {
+		if failed {
+			if h.reported == nil {
+				h.reported = map[string]bool{}
+			}
+			h.reported[k] = true // a retry may tell the final outcome
+		}
+		return true
+	}
+	if h.reported[k] {
+		delete(h.reported, k)
+		return false
+	}
+	return moved
 }
 
 func actionName(a imapsync.Action) string {

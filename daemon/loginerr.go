@@ -23,7 +23,8 @@ const (
 
 // loginError is a failed login's err worded as a catalog text where
 // mailwarden knows the failure (a refused password, a server without TLS,
-// a refused STARTTLS, a certificate), so that every client shows it in its
+// a refused STARTTLS, a server answering in the other TLS mode, a
+// certificate), so that every client shows it in its
 // user's language; the server's own text stays as it is. The result's
 // chain keeps err (errors.Is(…, imapsync.ErrAuth) still holds). account
 // names the account in the advice of wordsConfig.
@@ -31,6 +32,7 @@ func loginError(err error, account string, words fixWords) error {
 	var (
 		ae *imapsync.AuthError
 		nt *imapsync.NotTLSError
+		it *imapsync.ImplicitTLSError
 		se *imapsync.StartTLSError
 		te *imapsync.TLSError
 		m  i18n.Message
@@ -42,9 +44,13 @@ func loginError(err error, account string, words fixWords) error {
 	case errors.As(err, &ae):
 		m = i18n.Msg("login refused try", ae.Host, ae.User, ae.Server)
 	case errors.As(err, &nt) && flags:
-		m = i18n.Msg("login not tls add", nt.Addr)
+		m = i18n.Msg("login not tls port add", nt.Addr, nt.Port())
 	case errors.As(err, &nt):
-		m = i18n.Msg("login not tls", nt.Addr)
+		m = i18n.Msg("login not tls port", nt.Addr, nt.Port())
+	case errors.As(err, &it) && flags:
+		m = i18n.Msg("login implicit tls add", it.Addr, it.Port())
+	case errors.As(err, &it):
+		m = i18n.Msg("login implicit tls", it.Addr, it.Port())
 	case errors.As(err, &se) && flags:
 		m = i18n.Msg("login starttls add", se.Addr, se.Err)
 	case errors.As(err, &se):

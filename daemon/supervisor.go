@@ -5,8 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
 
 	"github.com/mailwarden/mailwarden/config"
 	"github.com/mailwarden/mailwarden/i18n"
@@ -33,9 +39,10 @@ type supervisor struct {
 	done   chan struct{}
 	wake   chan struct{}
 
-	mu      sync.Mutex
-	status  localapi.AccountStatus
-	watcher *imapsync.Watcher
+	mu        sync.Mutex
+	status    localapi.AccountStatus
+	watcher   *imapsync.Watcher
+	wasOnline bool // the watcher reached INBOX since the last failure
 }
 
 func newSupervisor(d *Daemon, cfg config.Account) *supervisor {
@@ -66,7 +73,7 @@ func (s *supervisor) stop() {
 func (s *supervisor) run(ctx context.Context) {
 	defer close(s.done)
 	defer s.d.quotaLoop(ctx, s.cfg)() // the account's quota checks, until ctx ends (quota.go)
-	backoff := failBackoffMin
+	b := failBackoff{wait: failBackoffMin}
 	for {
 		err := s.once(ctx)
 		if ctx.Err() != nil {
@@ -81,20 +88,50 @@ func (s *supervisor) run(ctx context.Context) {
 		case errors.Is(err, imapsync.ErrConfig), errors.Is(err, imapsync.ErrPlaintext), errors.Is(err, errConfig):
 			state = localapi.StateConfigError
 		}
-		next := time.Now().Add(backoff)
-		s.setState(state, err, next)
-		s.log.Error("account failed; retrying later", "state", state, "err", err, "retry_in", backoff)
-		t := time.NewTimer(backoff)
+		s.mu.Lock()
+		wasOnline := s.wasOnline
+		s.wasOnline = false
+		s.mu.Unlock()
+		now := time.Now()
+		d := b.next(now, wasOnline)
+		s.setState(state, err, now.Add(d))
+		s.log.Error("account failed; retrying later", "state", state, "err", err, "retry_in", d.Round(time.Second))
+		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
 		case <-s.wake:
 			t.Stop()
+			b.woken = true
 		case <-t.C:
 		}
-		backoff = min(2*backoff, failBackoffMax)
 	}
+}
+
+// failBackoff is the wait after a permanent failure: failBackoffMin
+// doubling to failBackoffMax, from failBackoffMin again once the account
+// was online in between. A retry the user asked for (sync, a wake) that
+// fails keeps the timed retry where it was: a user's action never
+// lengthens the wait.
+type failBackoff struct {
+	wait  time.Duration
+	due   time.Time
+	woken bool
+}
+
+func (b *failBackoff) next(now time.Time, wasOnline bool) time.Duration {
+	woken := b.woken
+	b.woken = false
+	if wasOnline {
+		b.wait = failBackoffMin
+	} else if woken && b.due.After(now) {
+		return b.due.Sub(now)
+	}
+	d := b.wait
+	b.wait = min(2*b.wait, failBackoffMax)
+	b.due = now.Add(d)
+	return d
 }
 
 // errConfig marks an account that cannot even be built (no password).
@@ -107,8 +144,8 @@ func (s *supervisor) once(ctx context.Context) error {
 		return fmt.Errorf("%w: %w", errConfig, err)
 	}
 	w := imapsync.NewWatcher(acct, s.d.st, &handler{d: s.d, s: s, dryRun: s.d.dryRun(s.cfg)}, s.log)
-	w.Observe(func(st imapsync.State, err error) {
-		switch st {
+	w.Observe(func(r imapsync.Report) {
+		switch r.State {
 		case imapsync.StateConnecting:
 			if s.snapshot().State != localapi.StateOffline {
 				s.setState(localapi.StateStarting, nil, time.Time{})
@@ -116,9 +153,13 @@ func (s *supervisor) once(ctx context.Context) error {
 		case imapsync.StateTraining:
 			s.setState(localapi.StateTraining, nil, time.Time{})
 		case imapsync.StateWatching:
+			s.mu.Lock()
+			s.wasOnline = true
+			s.mu.Unlock()
+			s.setNotes(s.junkNote(r))
 			s.setState(localapi.StateOnline, nil, time.Time{})
 		case imapsync.StateOffline:
-			s.setState(localapi.StateOffline, err, time.Time{})
+			s.setState(localapi.StateOffline, offlineError(r.Err, acct.Host, acct.Port), r.Retry)
 		}
 	})
 	s.mu.Lock()
@@ -209,4 +250,63 @@ func (s *supervisor) snapshot() localapi.AccountStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.status
+}
+
+// setNotes replaces the account's standing notes (shown by status).
+func (s *supervisor) setNotes(notes []i18n.Message) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status.Notes, s.status.NoteTexts = nil, nil
+	for _, n := range notes {
+		s.status.Notes = append(s.status.Notes, n.In(i18n.En))
+		s.status.NoteTexts = append(s.status.NoteTexts, n)
+	}
+}
+
+// junkNote is the note of a configured junk folder the server does not
+// have: which folder is used instead and how to fix the config.
+func (s *supervisor) junkNote(r imapsync.Report) []i18n.Message {
+	if r.JunkMissing == "" {
+		return nil
+	}
+	s.d.mu.Lock()
+	path := s.d.cfg.Path
+	s.d.mu.Unlock()
+	return []i18n.Message{i18n.Msg("junk folder missing", r.JunkMissing, r.JunkUsed, r.JunkMissing, path, r.JunkUsed)}
+}
+
+// offlineError is why a session ended, worded for the user: a server
+// that did not answer (with the network's reason), a server's own
+// refusal, or a lost connection. The internals (which command was
+// running when the connection broke) stay in the log.
+func offlineError(err error, host string, port int) error {
+	if err == nil {
+		return nil
+	}
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	var (
+		op *net.OpError
+		de *net.DNSError
+		ie *imap.Error
+	)
+	switch {
+	case errors.As(err, &de):
+		reason := de.Err
+		if de.IsNotFound {
+			reason = "no such host"
+		}
+		return &i18n.Error{Message: i18n.Msg("offline unreachable", addr, reason), Err: err}
+	case errors.As(err, &op) && op.Op == "dial":
+		reason := op.Err
+		var se *os.SyscallError
+		if errors.As(reason, &se) {
+			reason = se.Err
+		}
+		return &i18n.Error{Message: i18n.Msg("offline unreachable", addr, reason), Err: err}
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
+		return &i18n.Error{Message: i18n.Msg("offline unreachable", addr, "timeout"), Err: err}
+	case errors.As(err, &ie):
+		return &i18n.Error{Message: i18n.Msg("offline server", addr, strings.TrimSpace(ie.Text)), Err: err}
+	}
+	return &i18n.Error{Message: i18n.Msg("offline lost", addr), Err: err}
 }

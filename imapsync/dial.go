@@ -104,10 +104,14 @@ func Dial(ctx context.Context, acct Account) (*Session, error) {
 		}
 		s.c = imapclient.New(tc, opts)
 	case TLSStartTLS:
-		s.c, err = imapclient.NewStartTLS(conn, opts)
+		fc := &firstByteConn{Conn: conn}
+		s.c, err = imapclient.NewStartTLS(fc, opts)
 		if err != nil {
 			if _, ok := serverRefusal(err); ok {
 				return fail(&StartTLSError{Addr: addr, Err: err})
+			}
+			if fc.tlsRecord() || !fc.answered() && speaksTLS(ctx, addr, acct.Host) {
+				return fail(&ImplicitTLSError{Addr: addr, Err: err})
 			}
 			return fail(asTLSError(addr, fmt.Errorf("STARTTLS with %s: %w", addr, err)))
 		}
@@ -259,4 +263,55 @@ func (s *Session) keywordsAllowed(kw imap.Flag) bool {
 		}
 	}
 	return false
+}
+
+// firstByteConn keeps the first byte the server sent, to tell a server
+// that answered a plain IMAP client with TLS (an implicit-TLS port).
+type firstByteConn struct {
+	net.Conn
+	mu    sync.Mutex
+	first []byte
+}
+
+func (c *firstByteConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.mu.Lock()
+		if c.first == nil {
+			c.first = []byte{p[0]}
+		}
+		c.mu.Unlock()
+	}
+	return n, err
+}
+
+// answered reports whether the server sent anything at all.
+func (c *firstByteConn) answered() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.first != nil
+}
+
+// speaksTLS reports whether a TLS handshake with addr completes: a
+// server that hung up on a plain IMAP client without a word may be an
+// implicit-TLS port. Only the handshake is made (the certificate is not
+// what is asked here; nothing is sent after it).
+func speaksTLS(ctx context.Context, addr, host string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	d := tls.Dialer{Config: &tls.Config{ServerName: host, InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}}
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// tlsRecord reports whether the server's first byte was a TLS record's
+// (handshake 0x16 or alert 0x15): an IMAP greeting starts with "*".
+func (c *firstByteConn) tlsRecord() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.first) == 1 && (c.first[0] == 0x15 || c.first[0] == 0x16)
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -104,11 +106,44 @@ type NotTLSError struct {
 
 // Error names the server and the fix, in the config's words.
 func (e *NotTLSError) Error() string {
-	return fmt.Sprintf("%s answered without TLS: use tls = %q on this port (143), or port 993 with tls = %q", e.Addr, TLSStartTLS, TLSImplicit)
+	return fmt.Sprintf("%s answered without TLS: use tls = %q on this port (%d), or port 993 with tls = %q", e.Addr, TLSStartTLS, e.Port(), TLSImplicit)
 }
 
 // Unwrap returns the handshake's error.
 func (e *NotTLSError) Unwrap() error { return e.Err }
+
+// Port is the port of Addr (0 if it names none).
+func (e *NotTLSError) Port() int { return addrPort(e.Addr) }
+
+// ImplicitTLSError is a server that answered a plain IMAP client (before
+// STARTTLS) with TLS: a port that wants TLS from the start (993). A
+// server did answer: the TLS mode is wrong, not the host or the network.
+// The mirror of NotTLSError.
+type ImplicitTLSError struct {
+	Addr string // host:port
+	Err  error  // what the IMAP client made of the TLS bytes
+}
+
+// Error names the server and the fix, in the config's words.
+func (e *ImplicitTLSError) Error() string {
+	return fmt.Sprintf("%s answered with TLS, not a plain IMAP greeting: use tls = %q on this port (%d), or port 143 with tls = %q",
+		e.Addr, TLSImplicit, e.Port(), TLSStartTLS)
+}
+
+// Unwrap returns the client's error.
+func (e *ImplicitTLSError) Unwrap() error { return e.Err }
+
+// Port is the port of Addr (0 if it names none).
+func (e *ImplicitTLSError) Port() int { return addrPort(e.Addr) }
+
+func addrPort(addr string) int {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(p)
+	return n
+}
 
 // asTLSError wraps certificate verification failures in a TLSError, and a
 // server that does not speak TLS in a NotTLSError.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -133,24 +132,22 @@ func (lw *learnWatch) run(ctx context.Context) {
 	case <-ctx.Done():
 		return
 	}
-	wait := lw.w.backoffMin
+	b := newBackoff(lw.w.backoffMin, lw.w.backoffMax, lw.w.healthyAfter)
 	for {
 		start := time.Now()
 		err := lw.session(ctx)
 		if ctx.Err() != nil {
 			return
 		}
-		if time.Since(start) >= lw.w.healthyAfter {
-			wait = lw.w.backoffMin
-		}
-		d := wait/2 + rand.N(wait/2+1)
+		now := time.Now()
+		d := b.next(now, now.Sub(start) >= lw.w.healthyAfter, now.Sub(start))
 		lw.log.Warn("learning connection ended; reconnecting", "err", err, "in", d.Round(time.Millisecond))
-		wait = min(wait*2, lw.w.backoffMax)
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
 		case <-lw.w.learn.now:
 			t.Stop()
+			b.wake()
 		case <-ctx.Done():
 			t.Stop()
 			return

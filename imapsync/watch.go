@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -56,7 +55,7 @@ type Watcher struct {
 	// beforeClaim runs before the conditional STORE that claims a message.
 	beforeClaim func(*Message)
 	event       func(string)
-	observe     func(State, error)
+	observe     func(Report)
 
 	learn *learnState // the learning connection, when h is a Learner
 
@@ -113,7 +112,11 @@ func (w *Watcher) emit(e string) {
 	}
 	if e == "watching" {
 		w.log.Info("watching INBOX")
-		w.notify(StateWatching, nil)
+		r := Report{State: StateWatching}
+		if w.acct.JunkFolder != "" && w.folders != nil && w.folders.JunkBy != "configured" {
+			r.JunkMissing, r.JunkUsed = w.acct.JunkFolder, w.folders.Junk
+		}
+		w.report(r)
 	}
 }
 
@@ -128,13 +131,24 @@ const (
 	StateOffline    State = "offline"    // the session ended; reconnecting after a pause
 )
 
-// Observe sets a function told of every state change (and the error that
-// caused it, for StateOffline). Set it before Run.
-func (w *Watcher) Observe(fn func(State, error)) { w.observe = fn }
+// Report is a state change told to the observer.
+type Report struct {
+	State State
+	Err   error     // StateOffline: why the session ended
+	Retry time.Time // StateOffline: when the next connection is tried
+	// StateWatching: the configured junk folder when the server has no
+	// folder of that name, and the folder used instead.
+	JunkMissing, JunkUsed string
+}
 
-func (w *Watcher) notify(s State, err error) {
+// Observe sets a function told of every state change. Set it before Run.
+func (w *Watcher) Observe(fn func(Report)) { w.observe = fn }
+
+func (w *Watcher) notify(s State, err error) { w.report(Report{State: s, Err: err}) }
+
+func (w *Watcher) report(r Report) {
 	if w.observe != nil {
-		w.observe(s, err)
+		w.observe(r)
 	}
 }
 
@@ -143,8 +157,9 @@ func (w *Watcher) notify(s State, err error) {
 // verify (ErrTLS), a refused plaintext connection (ErrPlaintext) or an
 // impossible setting (ErrConfig). Anything else, a refused connection, a
 // dropped one, a server restart, ends the session and Run reconnects with
-// exponential backoff (1 s doubling to 5 min, reset after a healthy
-// session), catching up from the stored last UID.
+// exponential backoff (1 s doubling to 5 min; a session that logged in
+// and selected INBOX starts it again from 1 s, see backoff), catching up
+// from the stored last UID.
 func (w *Watcher) Run(ctx context.Context) error {
 	if err := w.acct.validate(); err != nil {
 		return err
@@ -152,7 +167,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	if l, ok := w.h.(Learner); ok {
 		defer w.startLearning(ctx, l)()
 	}
-	wait := w.backoffMin
+	b := newBackoff(w.backoffMin, w.backoffMax, w.healthyAfter)
 	for {
 		start := time.Now()
 		w.notify(StateConnecting, nil)
@@ -164,18 +179,16 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.log.Error("IMAP account stopped", "err", err)
 			return err
 		}
-		if healthy && time.Since(start) >= w.healthyAfter {
-			wait = w.backoffMin
-		}
-		d := wait/2 + rand.N(wait/2+1) // jitter: [wait/2, wait]
+		now := time.Now()
+		d := b.next(now, healthy, now.Sub(start))
 		w.log.Warn("IMAP session ended; reconnecting", "err", err, "in", d.Round(time.Millisecond))
-		w.notify(StateOffline, err)
-		wait = min(wait*2, w.backoffMax)
+		w.report(Report{State: StateOffline, Err: err, Retry: now.Add(d)})
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
 		case <-w.syncNow:
 			t.Stop()
+			b.wake()
 		case <-ctx.Done():
 			t.Stop()
 			return ctx.Err()

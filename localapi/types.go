@@ -30,11 +30,16 @@ type AccountStatus struct {
 	// ErrorTexts are the catalog texts inside Error, for clients to show
 	// it in their language (i18n.Localize).
 	ErrorTexts []Text    `json:"error_texts,omitempty"`
-	Since      time.Time `json:"since"` // when State was entered
-	NextRetry  time.Time `json:"next_retry,omitempty"`
-	DryRun     bool      `json:"dry_run,omitempty"`
-	Moved      int       `json:"moved"` // moved to Junk since the daemon started
-	Judged     int       `json:"judged"`
+	Since      time.Time `json:"since"`               // when State was entered
+	NextRetry  time.Time `json:"next_retry,omitzero"` // when the next connection is tried; none: left out
+	// Notes are standing remarks on the account that need no retry, e.g.
+	// a configured junk folder the server does not have; NoteTexts are
+	// their catalog texts, note by note.
+	Notes     []string `json:"notes,omitempty"`
+	NoteTexts []Text   `json:"note_texts,omitempty"`
+	DryRun    bool     `json:"dry_run,omitempty"`
+	Moved     int      `json:"moved"` // moved to Junk since the daemon started
+	Judged    int      `json:"judged"`
 }
 
 // Status is the daemon as a whole.

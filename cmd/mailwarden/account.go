@@ -151,6 +151,10 @@ func accountList(ctx context.Context, args []string) error {
 	if *cf.json {
 		return printJSON(accts)
 	}
+	if len(accts) == 0 {
+		fmt.Println(lang.T("api no accounts yet"))
+		return nil
+	}
 	var tw table
 	tw.header(lang.T("account header"))
 	for _, a := range accts {

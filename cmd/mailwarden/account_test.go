@@ -72,8 +72,14 @@ func TestAccountAddListRemove(t *testing.T) {
 	// Implicit TLS against the plain port: a server answered, without TLS.
 	_, plainPort, _ := strings.Cut(srv.IMAPAddr, ":")
 	plain := []string{"account", "add", "--socket", sock, "--name", "work", "--address", "test@example.jp", "--host", host, "--port", plainPort, "--tls", "tls", "--username", "test", "--ca-file", ca, "--password-stdin"}
-	if out, code := mwIn(t, bin, "secret\n", plain...); code != exitError || !strings.HasSuffix(out, srv.IMAPAddr+" answered, but without TLS: use --tls starttls for this port (143), or --port 993 with --tls tls)\n") || strings.Contains(out, "no IMAP server answered") {
+	if out, code := mwIn(t, bin, "secret\n", plain...); code != exitError || !strings.HasSuffix(out, srv.IMAPAddr+" answered, but without TLS: use --tls starttls for this port ("+plainPort+"), or --port 993 with --tls tls)\n") || strings.Contains(out, "no IMAP server answered") {
 		t.Errorf("implicit TLS on the plain port: code %d %q", code, out)
+	}
+	// STARTTLS against the implicit-TLS port: a server answered, with TLS.
+	_, tlsPort, _ := strings.Cut(srv.IMAPSAddr, ":")
+	starttls := []string{"account", "add", "--socket", sock, "--name", "work", "--address", "test@example.jp", "--host", host, "--port", tlsPort, "--tls", "starttls", "--username", "test", "--ca-file", ca, "--password-stdin"}
+	if out, code := mwIn(t, bin, "secret\n", starttls...); code != exitError || !strings.HasSuffix(out, srv.IMAPSAddr+" answered with TLS at once, not with a plain IMAP greeting: use --tls tls for this port ("+tlsPort+"), or --port 143 with --tls starttls)\n") || strings.Contains(out, "no IMAP server answered") {
+		t.Errorf("STARTTLS on the implicit-TLS port: code %d %q", code, out)
 	}
 
 	out, code = mwIn(t, bin, "secret\n", add...)

@@ -12,6 +12,7 @@ import (
 	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/quota"
+	"golang.org/x/term"
 )
 
 // cleanupOptions are the command line of `mailwarden cleanup`.
@@ -53,6 +54,10 @@ func cmdCleanup(ctx context.Context, args []string) error {
 	}
 	if *cf.json && !*yes && !*dry {
 		return usageError{lang.T("cleanup json")}
+	}
+	if !*yes && !*dry && !term.IsTerminal(int(os.Stdin.Fd())) {
+		// Nobody could answer the question: say so before counting.
+		return usageError{lang.T("cleanup no terminal")}
 	}
 	o := cleanupOptions{req: localapi.CleanupRequest{Account: *account, Folder: folder, OlderThanDays: *older}, yes: *yes, dryRun: *dry, json: *cf.json}
 	return runCleanup(ctx, cf.client(), o, os.Stdin, os.Stdout, quota.Lang(lang))

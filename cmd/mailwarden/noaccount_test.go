@@ -95,6 +95,10 @@ func TestNoAccountsSaysHowToAddOne(t *testing.T) {
 		{[]string{"account", "remove", "work"}, exitError, "mailwarden account: " + hint},
 		{[]string{"notjunk", "3"}, exitError, "mailwarden notjunk: 3: no action #3: `mailwarden log` shows the numbers\n"},
 		{[]string{"log", "-n", "-5"}, exitUsage, "mailwarden log: the number of actions must be 0 or more, like -n 20\n"},
+		{[]string{"log", "-n", "1", "extra"}, exitUsage, "mailwarden log: log takes no arguments (unexpected \"extra\"): mailwarden log [-n N]\n"},
+		{[]string{"account", "list"}, exitOK, hint},
+		// No terminal on stdin: refused before the question, nothing counted.
+		{[]string{"cleanup", "trash"}, exitUsage, "mailwarden cleanup: no terminal to confirm: pass --yes (or --dry-run to only count)\n"},
 	} {
 		out, code := mwEnv(t, en, bin, append(c.args, "--socket", sock)...)
 		if code != c.code || !strings.HasSuffix(out, c.want) {

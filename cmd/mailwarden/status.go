@@ -9,6 +9,7 @@ import (
 
 	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/localapi"
+	"github.com/mailwarden/mailwarden/store"
 )
 
 // failing are the states `status` reports with exit code exitAccount.
@@ -53,9 +54,10 @@ func cmdStatus(ctx context.Context, args []string) error {
 		}
 		for _, a := range st.Accounts {
 			var note []string
-			if !(a.Error != "" && (a.State == localapi.StateAuthFailed || a.State == localapi.StateTLSError)) {
-				// The error of a refused login or certificate says it
-				// all, with the fix; the STATE column names the state.
+			if !(a.Error != "" && (a.State == localapi.StateAuthFailed || a.State == localapi.StateTLSError || a.State == localapi.StateOffline)) {
+				// The error of a refused login, a certificate or an
+				// unreachable server says it all; the STATE column
+				// names the state.
 				note = append(note, lang.T(string(a.State)))
 			}
 			if a.DryRun {
@@ -66,6 +68,12 @@ func cmdStatus(ctx context.Context, args []string) error {
 			}
 			if !a.NextRetry.IsZero() {
 				note = append(note, lang.T("retry at", a.NextRetry.Local().Format("15:04:05")))
+			}
+			for i, n := range a.Notes {
+				if i < len(a.NoteTexts) && a.NoteTexts[i].Key != "" {
+					n = a.NoteTexts[i].In(lang)
+				}
+				note = append(note, n)
 			}
 			tw.row(a.Name, stateName(a.State), ago(a.Since), strconv.Itoa(a.Judged), strconv.Itoa(a.Moved), strings.Join(note, "; "))
 		}
@@ -91,6 +99,9 @@ func cmdLog(ctx context.Context, args []string) error {
 	if *n < 0 {
 		return usageError{lang.T("api bad limit")}
 	}
+	if fs.NArg() > 0 {
+		return usageError{lang.T("log args", fs.Arg(0))}
+	}
 	acts, err := cf.client().Actions(ctx, *n)
 	if err != nil {
 		return err
@@ -102,9 +113,25 @@ func cmdLog(ctx context.Context, args []string) error {
 	tw.header(lang.T("log header"))
 	for _, a := range acts {
 		tw.row(strconv.FormatUint(a.Seq, 10), a.Time.Local().Format("01-02 15:04:05"), a.Account, actionText(a.Action),
-			strconv.FormatFloat(a.Score, 'f', 3, 64), clip(a.From, 30), clip(a.Subject, 50))
+			scoreText(a), clip(a.From, 30), clip(a.Subject, 50))
 	}
 	return tw.write(os.Stdout)
+}
+
+// scoreText is the SCORE column: the classifier's score of a judged
+// message, "–" for an entry no score went into (an undo, a message
+// learned from the user, one not judged).
+func scoreText(a store.Action) string {
+	if !scored(a) {
+		return "–"
+	}
+	return strconv.FormatFloat(a.Score, 'f', 3, 64)
+}
+
+// scored reports whether a's score is a classifier's: an undo or a verdict
+// learned from the user has none, nor a message that was not judged.
+func scored(a store.Action) bool {
+	return a.Verdict != "skipped" && a.Action != "not-junk" && !strings.HasPrefix(a.Action, "learned-")
 }
 
 // stateName is an account's state as the STATE column shows it: the
@@ -155,11 +182,61 @@ var (
 	cmdReload = simple("reload", "reloaded done", func(ctx context.Context, c *localapi.Client, _ []string) error {
 		return c.Reload(ctx)
 	})
-	cmdSync = simple("sync", "sync done", func(ctx context.Context, c *localapi.Client, args []string) error {
-		account := ""
-		if len(args) > 0 {
-			account = args[0]
-		}
-		return c.SyncNow(ctx, account)
-	})
 )
+
+// cmdSync asks the daemon to check an account (or all) now and says, account
+// by account, what that will really do: check INBOX, try to connect or log
+// in again, or wait for the connection or the training under way. A paused
+// daemon refuses (resume first).
+func cmdSync(ctx context.Context, args []string) error {
+	fs := newFlags("sync")
+	cf := addClientFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	account := ""
+	if fs.NArg() > 0 {
+		account = fs.Arg(0)
+	}
+	c := cf.client()
+	if err := c.SyncNow(ctx, account); err != nil {
+		return err
+	}
+	if *cf.json {
+		return printJSON(map[string]bool{"ok": true})
+	}
+	st, err := c.Status(ctx)
+	if err != nil {
+		fmt.Println(lang.T("sync done"))
+		return nil
+	}
+	for _, a := range st.Accounts {
+		if account != "" && a.Name != account {
+			continue
+		}
+		if line := syncText(a); line != "" {
+			fmt.Println(line)
+		}
+	}
+	return nil
+}
+
+// syncText says what `sync` does for an account in its state ("" for one
+// that cannot sync: the daemon said why).
+func syncText(a localapi.AccountStatus) string {
+	switch a.State {
+	case localapi.StateOnline:
+		return lang.T("sync online", a.Name)
+	case localapi.StateOffline:
+		return lang.T("sync offline", a.Name)
+	case localapi.StateAuthFailed, localapi.StateTLSError:
+		return lang.T("sync failing", a.Name, stateName(a.State))
+	case localapi.StateStarting:
+		return lang.T("sync starting", a.Name)
+	case localapi.StateTraining:
+		return lang.T("sync training", a.Name)
+	case localapi.StatePaused:
+		return lang.T("sync paused", a.Name)
+	}
+	return ""
+}
