@@ -53,6 +53,11 @@ var ErrCorrupt = errors.New("corrupt token store")
 type CorruptError struct {
 	Path   string
 	Reason string // e.g. "bad magic", "truncated", "checksum mismatch"
+	// Kind names the damage for a caller that words it in the user's
+	// language ("truncated", "truncated at", "checksum", ...); Args are
+	// the numbers in Reason, in order.
+	Kind string
+	Args []any
 }
 
 // Error says what failed, which file, and what to do.
@@ -93,18 +98,22 @@ func Open(dir string, opts Options) (*Model, error) {
 // Path returns the store file of a model made by Open ("" for New).
 func (m *Model) Path() string { return m.path }
 
-func corrupt(reason string) error { return &CorruptError{Reason: reason} }
+// corrupt makes the error of a damaged store: kind names the damage, the
+// reason is format with args.
+func corrupt(kind, format string, args ...any) error {
+	return &CorruptError{Reason: fmt.Sprintf(format, args...), Kind: kind, Args: args}
+}
 
 // load parses a store file image into m.
 func (m *Model) load(data []byte) error {
 	if len(data) < len(storeMagic) || string(data[:len(storeMagic)]) != storeMagic {
 		if len(data) < len(storeMagic) && strings.HasPrefix(storeMagic, string(data)) {
-			return corrupt("truncated")
+			return corrupt("truncated", "truncated")
 		}
-		return corrupt("bad magic")
+		return corrupt("bad magic", "bad magic")
 	}
 	if len(data) < headerSizeV1+4 {
-		return corrupt("truncated")
+		return corrupt("truncated", "truncated")
 	}
 	version := binary.LittleEndian.Uint32(data[8:])
 	hsize, rsize := headerSize, minRecord
@@ -113,10 +122,10 @@ func (m *Model) load(data []byte) error {
 	case storeVersion1:
 		hsize, rsize = headerSizeV1, minRecordV1
 	default:
-		return corrupt(fmt.Sprintf("unsupported version %d, this mailwarden reads versions %d and %d", version, storeVersion1, storeVersion))
+		return corrupt("version", "unsupported version %d, this mailwarden reads versions %d and %d", version, storeVersion1, storeVersion)
 	}
 	if len(data) < hsize+4 {
-		return corrupt("truncated")
+		return corrupt("truncated", "truncated")
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
 	spam := binary.LittleEndian.Uint32(data[12:])
@@ -139,45 +148,45 @@ func (m *Model) load(data []byte) error {
 	// "checksum mismatch".
 	recs := body[hsize:]
 	if uint64(n)*uint64(rsize) > uint64(len(recs)) {
-		return corrupt(fmt.Sprintf("truncated: %d tokens announced, room for at most %d", n, len(recs)/rsize))
+		return corrupt("truncated tokens", "truncated: %d tokens announced, room for at most %d", n, len(recs)/rsize)
 	}
 	tokens := newTokenTable(int(n))
 	p := recs
 	for i := uint32(0); i < n; i++ {
 		if len(p) < 8 {
-			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
+			return corrupt("truncated at", "truncated at token %d of %d", i, n)
 		}
 		h := binary.LittleEndian.Uint64(p)
 		p = p[8:]
 		s, k1 := binary.Uvarint(p)
 		if k1 <= 0 {
-			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
+			return corrupt("truncated at", "truncated at token %d of %d", i, n)
 		}
 		p = p[k1:]
 		hm, k2 := binary.Uvarint(p)
 		if k2 <= 0 {
-			return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
+			return corrupt("truncated at", "truncated at token %d of %d", i, n)
 		}
 		p = p[k2:]
 		var w float32
 		if version == storeVersion {
 			if len(p) < 4 {
-				return corrupt(fmt.Sprintf("truncated at token %d of %d", i, n))
+				return corrupt("truncated at", "truncated at token %d of %d", i, n)
 			}
 			w = math.Float32frombits(binary.LittleEndian.Uint32(p))
 			p = p[4:]
 			if math.IsNaN(float64(w)) || math.IsInf(float64(w), 0) {
-				return corrupt(fmt.Sprintf("token %d of %d has weight %v", i, n, w))
+				return corrupt("weight", "token %d of %d has weight %v", i, n, w)
 			}
 		}
 		// A token is never counted in more messages than its class has.
 		tokens.set(h, entry{spam: uint16(min(fit(s), uint64(spam))), ham: uint16(min(fit(hm), uint64(ham))), w: w})
 	}
 	if len(p) != 0 {
-		return corrupt("trailing bytes after the last token")
+		return corrupt("trailing", "trailing bytes after the last token")
 	}
 	if crc32.Checksum(body, crcTable) != sum {
-		return corrupt("checksum mismatch")
+		return corrupt("checksum", "checksum mismatch")
 	}
 	m.mu.Lock()
 	m.tokens, m.spamMsgs, m.hamMsgs, m.lrMsgs, m.lrDropped = tokens, spam, ham, lr, dropped

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mailwarden/mailwarden/classifier"
 	"github.com/mailwarden/mailwarden/daemon"
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // looksLikeMail reports whether raw starts like a mail message: a header
@@ -141,9 +142,18 @@ func storeError(err error, dir string, forRun bool) error {
 		return nil
 	case errors.As(err, &ce) && forRun:
 		state := filepath.Join(dir, daemon.StateFile)
-		return errors.New(lang.T("token store corrupt run", ce.Path, ce.Reason, ce.Path, ce.Path, state, state))
+		return errors.New(lang.T("token store corrupt run", ce.Path, damageText(ce), ce.Path, ce.Path, state, state))
 	case errors.As(err, &ce):
-		return errors.New(lang.T("token store corrupt", ce.Path, ce.Reason, ce.Path, ce.Path, filepath.Join(dir, daemon.StateFile)))
+		return errors.New(lang.T("token store corrupt", ce.Path, damageText(ce), ce.Path, ce.Path, filepath.Join(dir, daemon.StateFile)))
 	}
 	return err
+}
+
+// damageText says what is wrong with a damaged token store, in the user's
+// language where the catalog knows the kind of damage.
+func damageText(ce *classifier.CorruptError) string {
+	if key := "token store damage " + ce.Kind; ce.Kind != "" && i18n.Has(key) {
+		return lang.T(key, ce.Args...)
+	}
+	return ce.Reason
 }

@@ -3,10 +3,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/mailwarden/mailwarden/classifier"
 	"github.com/mailwarden/mailwarden/daemon"
+	"github.com/mailwarden/mailwarden/i18n"
 )
 
 // storeFixture is fifoSetup, with the store in dir/store also trained on
@@ -59,7 +63,7 @@ func TestCorruptTokenStoreAdvice(t *testing.T) {
 		t.Errorf("classify on a corrupt store: %d\n%q\nwant\n%q", code, out, want)
 	}
 	out, code = mwEnv(t, []string{"LANG=ja_JP.UTF-8"}, bin, "explain", "--store", store, msg)
-	if code != exitError || !strings.Contains(out, "トークンストア "+tokens+" が壊れています（truncated）") || !strings.Contains(out, "mailwarden train") {
+	if code != exitError || !strings.Contains(out, "トークンストア "+tokens+" が壊れています（途中で切れています）") || !strings.Contains(out, "mailwarden train") {
 		t.Errorf("explain on a corrupt store, in Japanese: %d %q", code, out)
 	}
 	out, code = mwEnv(t, []string{"LANG=ja_JP.UTF-8"}, bin, "train", "--store", store, "--ham", msg)
@@ -69,7 +73,7 @@ func TestCorruptTokenStoreAdvice(t *testing.T) {
 	cfg := filepath.Join(dir, "config.toml")
 	os.WriteFile(cfg, []byte("version = 1\n"), 0o600)
 	out, code = mwEnv(t, []string{"LANG=ja_JP.UTF-8"}, bin, "run", "--store", store, "--config", cfg, "--socket", "none")
-	wantJa := "mailwarden run: トークンストア " + tokens + " が壊れています（truncated）: これと状態ファイルを別の場所へ移して（mv " + tokens + " " + tokens + ".bad; mv " + state + " " + state + ".bad）、`mailwarden run` をもう一度起動してください。サーバーにあるメールから学習し直します\n"
+	wantJa := "mailwarden run: トークンストア " + tokens + " が壊れています（途中で切れています）: これと状態ファイルを別の場所へ移して（mv " + tokens + " " + tokens + ".bad; mv " + state + " " + state + ".bad）、`mailwarden run` をもう一度起動してください。サーバーにあるメールから学習し直します\n"
 	if code != exitError || !strings.HasSuffix(out, wantJa) {
 		t.Errorf("run on a corrupt store, in Japanese: %d\n%q\nwant it to end\n%q", code, out, wantJa)
 	}
@@ -233,5 +237,62 @@ func TestTrainStdinTwice(t *testing.T) {
 	out, code = mwRun(t, nil, strings.NewReader("From: a@example.jp\r\nSubject: x\r\n\r\nhello there\r\n"), bin, "train", "--store", store, "--ham", "-")
 	if code != exitOK || !strings.Contains(out, "0 spam, 1 ham added") {
 		t.Errorf("train --ham -: %d %q", code, out)
+	}
+}
+
+// Every kind of damage the classifier names (corrupt("KIND", ...) in
+// classifier/store.go) is worded in both languages, with its numbers; a
+// real damaged store is worded in Japanese.
+func TestDamageTextEveryKind(t *testing.T) {
+	src, err := os.ReadFile("../../classifier/store.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := regexp.MustCompile(`corrupt\("([^"]+)"`).FindAllSubmatch(src, -1)
+	if len(kinds) < 8 {
+		t.Fatalf("found %d corrupt(...) calls in classifier/store.go", len(kinds))
+	}
+	for _, k := range kinds {
+		key := "token store damage " + string(k[1])
+		if !i18n.Has(key) {
+			t.Errorf("no catalog text %q", key)
+		}
+	}
+	dir := t.TempDir()
+	m, _ := classifier.Open(dir, classifier.DefaultOptions())
+	m.Train([]byte("Subject: offer\r\n\r\ncheap pills\r\n"), true)
+	m.Train([]byte("Subject: minutes\r\n\r\nof the meeting\r\n"), false)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, classifier.StoreFile)
+	good, _ := os.ReadFile(path)
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)-2] ^= 0x55
+	future := bytes.Clone(good)
+	future[8] = 9
+	defer func(l i18n.Lang) { lang = l }(lang)
+	for _, c := range []struct {
+		data   []byte
+		en, ja string
+	}{
+		{[]byte("hello"), "not a token store", "学習データのファイルではありません"},
+		{good[:len(good)/2], "truncated: ", "途中で切れています: トークン "},
+		{flipped, "checksum mismatch", "チェックサムが合いません"},
+		{future, "unsupported version 9, this mailwarden reads versions 1 and 2", "対応していない版 9 です。この mailwarden が読めるのは版 1 と 2 です"},
+	} {
+		os.WriteFile(path, c.data, 0o600)
+		_, err := classifier.Open(dir, classifier.DefaultOptions())
+		var ce *classifier.CorruptError
+		if !errors.As(err, &ce) {
+			t.Fatalf("%q: %v", c.data[:5], err)
+		}
+		lang = i18n.En
+		en := damageText(ce)
+		lang = i18n.Ja
+		ja := storeError(err, dir, true).Error()
+		if !strings.HasPrefix(en, c.en) || !strings.Contains(ja, "（"+c.ja) || strings.Contains(ja, "%!") {
+			t.Errorf("%s: %q / %q", ce.Reason, en, ja)
+		}
 	}
 }
