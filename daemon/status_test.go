@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/mailwarden/mailwarden/i18n"
 	"github.com/mailwarden/mailwarden/imapsync"
 	"github.com/mailwarden/mailwarden/localapi"
+	"github.com/mailwarden/mailwarden/store"
 )
 
 // An unreachable server: status says when the next try comes and why in
@@ -186,5 +188,54 @@ func TestMovedNeverExceedsJudged(t *testing.T) {
 	st := s.snapshot()
 	if st.Judged != 4 || st.Moved != 3 {
 		t.Errorf("judged %d moved %d, want 4 and 3", st.Judged, st.Moved)
+	}
+}
+
+// A move in flight when the daemon stopped, found done by the next run
+// (the message is in Junk, gone from INBOX): the new run has no verdict
+// for it in memory; it counts it as judged as well as moved, so MOVED
+// never exceeds JUDGED (status showed JUDGED 218, MOVED 219).
+func TestMovedNotAboveJudgedAfterRestart(t *testing.T) {
+	srv, cfg, dir := seededServer(t)
+	r := startDaemon(t, cfg, dir)
+	waitOnline(t, r.d)
+	r.stop()
+
+	if err := srv.Save("test", "Junk", []byte("Message-ID: <inflight@pills.example>\r\nFrom: deals@pills.example\r\nSubject: cheap pills again\r\n\r\nbuy cheap pills now\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(dir, StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, ok, err := st.Folder("t", "INBOX")
+	if err != nil || !ok {
+		t.Fatalf("INBOX state: %v %v", ok, err)
+	}
+	p := imapsync.PendingMove{Mailbox: "INBOX", UIDValidity: inbox.UIDValidity, UID: inbox.LastUID + 1,
+		MessageID: "<inflight@pills.example>", Started: time.Now().Add(-time.Minute)}
+	if err := st.SetPending("t", p); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	r = startDaemon(t, cfg, dir)
+	defer r.stop()
+	var a localapi.AccountStatus
+	waitFor(t, 30*time.Second, "the pending move to be resolved", func() bool {
+		accts := r.d.Status().Accounts
+		if len(accts) != 1 {
+			return false
+		}
+		a = accts[0]
+		return a.Moved > 0
+	})
+	if a.Moved != 1 || a.Judged != 1 {
+		t.Errorf("after a restart with a move in flight: judged %d, moved %d; want 1 and 1", a.Judged, a.Moved)
+	}
+	if n, _ := srv.Count("test", "Junk"); n != 6 {
+		t.Errorf("Junk holds %d, want the 5 seeded and the one moved", n)
 	}
 }
