@@ -98,14 +98,7 @@ func openChecked(path string) (db *bolt.DB, err error) {
 			db, err = nil, fmt.Errorf("%w: %v", errDamaged, r)
 		}
 	}()
-	db, err = bolt.Open(path, 0o600, &bolt.Options{
-		Timeout: 2 * time.Second,
-		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
-			f, err := os.OpenFile(name, flag, mode)
-			file = f
-			return f, err
-		},
-	})
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, OpenFile: capture(&file)})
 	if err != nil {
 		if strings.Contains(err.Error(), "file size too small") { // bbolt's words for a file shorter than its pages
 			err = fmt.Errorf("%w: %v", errDamaged, err)
@@ -129,6 +122,15 @@ func openChecked(path string) (db *bolt.DB, err error) {
 		return nil, fmt.Errorf("%w: %v", errDamaged, err)
 	}
 	return db, nil
+}
+
+// capture is an OpenFile for bbolt that keeps the file it opens in *f.
+func capture(f **os.File) func(string, int, os.FileMode) (*os.File, error) {
+	return func(name string, flag int, mode os.FileMode) (*os.File, error) {
+		file, err := os.OpenFile(name, flag, mode)
+		*f = file
+		return file, err
+	}
 }
 
 // closeQuietly closes a db that may be damaged: its Close may panic too.
@@ -187,15 +189,20 @@ func InUse(path string) (inUse bool) {
 	}
 	// A damaged file may make bbolt panic or fault (see openChecked): it
 	// is not in use by a daemon, which would have set it aside.
+	var file *os.File
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if recover() != nil {
 			inUse = false
+			if file != nil { // the shared lock must not outlive this look
+				unlockFile(file)
+				file.Close()
+			}
 		}
 	}()
 	// A read-only open takes a shared lock, which the daemon's exclusive
 	// one refuses; the short timeout is the whole wait.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 100 * time.Millisecond})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 100 * time.Millisecond, OpenFile: capture(&file)})
 	if err != nil {
 		return errors.Is(err, bolterrors.ErrTimeout)
 	}

@@ -185,6 +185,9 @@ func TestDamagedStoreNeverCrashes(t *testing.T) {
 			if err := os.WriteFile(p, d, 0o600); err != nil {
 				t.Fatal(err)
 			}
+			if InUse(p) { // train's look at it must not crash either
+				t.Errorf("InUse of a damaged store nobody holds: true")
+			}
 			s, err := Open(p)
 			if err == nil {
 				// Damage bbolt cannot see (in data it never reads) is
@@ -225,6 +228,11 @@ func TestDamagedStoreNeverCrashes(t *testing.T) {
 // The test binary runs itself on each file, as mailwarden run would.
 func TestTruncatedStoreFaultInFreshProcess(t *testing.T) {
 	if p := os.Getenv("MW_STORE_CHILD"); p != "" {
+		// train looks first (InUse); its look must not keep a lock.
+		if InUse(p) {
+			fmt.Println("error: a damaged store is in use")
+			os.Exit(1)
+		}
 		s, note, err := OpenOrRecover(p)
 		if err != nil {
 			fmt.Println("error:", err)
