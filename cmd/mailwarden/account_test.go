@@ -27,11 +27,7 @@ func TestAccountAddListRemove(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs Dovecot")
 	}
-	srv := dovecottest.Start(t, dovecot.Options{})
-	bin := buildBinary(t)
-	dir := t.TempDir()
-	ca := filepath.Join(dir, "ca.pem")
-	os.WriteFile(ca, srv.CertPEM(), 0o644)
+	srv, bin, dir, ca := serverAndBinary(t)
 	cfgPath := filepath.Join(dir, "config.toml")
 	os.WriteFile(cfgPath, []byte("version = 1\n"), 0o600)
 	sock := filepath.Join(dir, "api.sock")

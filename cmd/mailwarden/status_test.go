@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailwarden/mailwarden/i18n"
+	"github.com/mailwarden/mailwarden/internal/dovecot"
+	"github.com/mailwarden/mailwarden/internal/dovecot/dovecottest"
 	"github.com/mailwarden/mailwarden/localapi"
 	"github.com/mailwarden/mailwarden/store"
 )
@@ -111,4 +115,48 @@ func TestStatusAndSyncOfOfflineAccount(t *testing.T) {
 	if js, _ := mwEnv(t, en, bin, "status", "--json", "--socket", sock); strings.Contains(js, "0001-01-01") {
 		t.Errorf("status --json while paused has a zero time:\n%s", js)
 	}
+}
+
+// A junk_folder the server does not have: status shows, as a note of the
+// account, which folder spam goes to instead and how to fix the config,
+// in the user's language.
+func TestStatusNotesMissingJunkFolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs Dovecot")
+	}
+	srv, bin, _, ca := serverAndBinary(t)
+	host, port, _ := strings.Cut(srv.IMAPSAddr, ":")
+	t.Setenv("MW_TEST_JUNK_PW", dovecot.Password)
+	sock, cfg := startDaemon(t, bin, fmt.Sprintf("version = 1\n[[account]]\nname = \"work\"\nhost = %q\nport = %s\nusername = \"test\"\npassword_env = \"MW_TEST_JUNK_PW\"\nca_file = %q\njunk_folder = \"迷惑メール\"\n", host, port, ca))
+	var out string
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, _ = mwEnv(t, []string{"LANG=C", "LC_ALL=", "LC_MESSAGES="}, bin, "status", "--socket", sock)
+		if strings.Contains(out, "online") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	want := "the junk folder \"迷惑メール\" set in the config does not exist on the server: spam goes to \"Junk\" instead; create \"迷惑メール\" on the server, or change junk_folder in " + cfg + " (or remove the line to use \"Junk\"), then run `mailwarden reload`"
+	if !strings.Contains(out, want) {
+		t.Errorf("status:\n%s\nwant the note\n%s", out, want)
+	}
+	ja, _ := mwEnv(t, []string{"LANG=ja_JP.UTF-8", "LC_ALL=", "LC_MESSAGES="}, bin, "status", "--socket", sock)
+	if want := "設定の迷惑メールフォルダー \"迷惑メール\" がサーバーにありません。代わりに \"Junk\" へ移しています"; !strings.Contains(ja, want) {
+		t.Errorf("status in Japanese:\n%s\nwant %q", ja, want)
+	}
+}
+
+// serverAndBinary starts Dovecot and builds the binary; dir is a fresh
+// directory holding the server's CA certificate as ca.
+func serverAndBinary(t *testing.T) (srv *dovecot.Server, bin, dir, ca string) {
+	t.Helper()
+	srv = dovecottest.Start(t, dovecot.Options{})
+	bin = buildBinary(t)
+	dir = t.TempDir()
+	ca = filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, srv.CertPEM(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return srv, bin, dir, ca
 }
