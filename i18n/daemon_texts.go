@@ -17,8 +17,6 @@ func init() {
 		// (its flags) and account password show it.
 		"login refused":          {En: "%s refused the login of %q (the server said: %s): if the password changed, store the new one with `mailwarden account password %s`; if not, check username in the config", Ja: "%s が %q のログインを拒否しました（サーバーの応答: %s）: パスワードを変えたなら `mailwarden account password %s` で新しいパスワードを保存してください。変えていなければ設定の username を確認してください"},
 		"login refused try":      {En: "%s refused the login of %q (the server said: %s): check the password and the user name", Ja: "%s が %q のログインを拒否しました（サーバーの応答: %s）: パスワードとユーザー名を確認してください"},
-		"login not tls":          {En: "%s answered, but without TLS: set tls = \"starttls\" for this port (143), or port = 993 with tls = \"tls\"", Ja: "%s は応答しましたが TLS ではありません: このポート（143）なら tls = \"starttls\" に、または port = 993 と tls = \"tls\" にしてください"},
-		"login not tls add":      {En: "%s answered, but without TLS: use --tls starttls for this port (143), or --port 993 with --tls tls", Ja: "%s は応答しましたが TLS ではありません: このポート（143）なら --tls starttls を、または --port 993 と --tls tls を指定してください"},
 		"login starttls":         {En: "%s refused STARTTLS (%s): use tls = \"tls\" on the implicit-TLS port (993)", Ja: "%s が STARTTLS を拒否しました（%s）: 暗黙の TLS のポート（993）で tls = \"tls\" にしてください"},
 		"login starttls add":     {En: "%s refused STARTTLS (%s): use --tls tls (port 993)", Ja: "%s が STARTTLS を拒否しました（%s）: --tls tls（ポート 993）を指定してください"},
 		"login cert":             {En: "the certificate of %s does not verify (%s): check the host name; for a private or self-signed server, give its CA certificate (ca_file = \"...\" in the config)", Ja: "%s の証明書を検証できません（%s）: ホスト名を確認してください。独自や自己署名の証明書のサーバーなら、その CA 証明書を指定してください（設定の ca_file = \"...\"）"},
