@@ -209,8 +209,8 @@ func TestCLIAgainstRunningDaemon(t *testing.T) {
 
 	// Reload with the failing accounts removed: status is clean again.
 	os.WriteFile(cfgPath, []byte("version = 1\n\n"+account("good", ca, "MW_PW")), 0o600)
-	if out, code := mw(t, bin, "reload", "--socket", sock); code != 0 {
-		t.Fatalf("reload: %d %s", code, out)
+	if out, code := mw(t, bin, "reload", "--socket", sock); code != 0 || out != "config reloaded: accounts watched (1): good\n" {
+		t.Fatalf("reload: %d %q", code, out)
 	}
 	waitUntil("one online account after reload", func() bool {
 		st, code := status()

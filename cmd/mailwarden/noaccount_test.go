@@ -123,10 +123,19 @@ func TestNoAccountsSaysHowToAddOne(t *testing.T) {
 		t.Errorf("sync in Japanese: %q", out)
 	}
 
+	// A reload of a file with no accounts (one cut short, say) says so.
+	out, code := mwEnv(t, en, bin, "reload", "--socket", sock)
+	if code != exitOK || !strings.Contains(out, "config reloaded, but "+cfg+" has no accounts: mailwarden now watches nothing") {
+		t.Errorf("reload without accounts: exit %d %q", code, out)
+	}
+	if out, _ := mwEnv(t, ja, bin, "reload", "--socket", sock); !strings.Contains(out, cfg+" にアカウントがありません") {
+		t.Errorf("reload without accounts, in Japanese: %q", out)
+	}
+
 	// A value that is not allowed, on reload: the line, the allowed
 	// values, and no talk of TOML syntax.
 	os.WriteFile(cfg, []byte("version = 1\n[[account]]\nhost = \"h\"\nusername = \"u\"\ntls = \"tsl\"\n"), 0o600)
-	out, code := mwEnv(t, en, bin, "reload", "--socket", sock)
+	out, code = mwEnv(t, en, bin, "reload", "--socket", sock)
 	want := "mailwarden reload: " + cfg + `:5: tls = "tsl" is not allowed: use "tls" (port 993), "starttls" (port 143) or "none" (only with allow_plaintext = true) (the running config stays in force)` + "\n"
 	if code != exitError || out != want {
 		t.Errorf("reload of tls = \"tsl\": exit %d\n%q\nwant\n%q", code, out, want)

@@ -179,9 +179,6 @@ var (
 	cmdResume = simple("resume", "resumed done", func(ctx context.Context, c *localapi.Client, _ []string) error {
 		return c.SetPaused(ctx, false)
 	})
-	cmdReload = simple("reload", "reloaded done", func(ctx context.Context, c *localapi.Client, _ []string) error {
-		return c.Reload(ctx)
-	})
 )
 
 // cmdSync asks the daemon to check an account (or all) now and says, account
@@ -239,4 +236,36 @@ func syncText(a localapi.AccountStatus) string {
 		return lang.T("sync paused", a.Name)
 	}
 	return ""
+}
+
+// cmdReload has the daemon re-read its config file, then says what it now
+// watches: a file cut short parses as a valid config with no accounts, and
+// stops them all.
+func cmdReload(ctx context.Context, args []string) error {
+	fs := newFlags("reload")
+	cf := addClientFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	c := cf.client()
+	if err := c.Reload(ctx); err != nil {
+		return err
+	}
+	st, err := c.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if *cf.json {
+		return printJSON(map[string]any{"ok": true, "accounts": len(st.Accounts)})
+	}
+	if len(st.Accounts) == 0 {
+		fmt.Println(lang.T("reloaded none", st.Config))
+		return nil
+	}
+	names := make([]string, len(st.Accounts))
+	for i, a := range st.Accounts {
+		names[i] = a.Name
+	}
+	fmt.Println(lang.T("reloaded accounts", len(names), strings.Join(names, ", ")))
+	return nil
 }
