@@ -70,6 +70,12 @@ func TestCorruptTokenStoreAdvice(t *testing.T) {
 	if code != exitError || !strings.Contains(out, "トークンストア "+tokens+" が壊れています") {
 		t.Errorf("train on a corrupt store, in Japanese: %d %q", code, out)
 	}
+	dat := filepath.Join(dir, "training.dat")
+	os.WriteFile(dat, trainingDat(3, 2, []tbRec{{"meeting", 3}}, []tbRec{{"viagra", 2}}), 0o600)
+	out, code = mwEnv(t, []string{"LANG=ja_JP.UTF-8"}, bin, "import-thunderbird", "--store", store, "--socket", filepath.Join(dir, "none.sock"), dat)
+	if code != exitError || !strings.Contains(out, "トークンストア "+tokens+" が壊れています（途中で切れています）") {
+		t.Errorf("import-thunderbird on a corrupt store, in Japanese: %d %q", code, out)
+	}
 	cfg := filepath.Join(dir, "config.toml")
 	os.WriteFile(cfg, []byte("version = 1\n"), 0o600)
 	out, code = mwEnv(t, []string{"LANG=ja_JP.UTF-8"}, bin, "run", "--store", store, "--config", cfg, "--socket", "none")

@@ -77,7 +77,7 @@ func cmdImportThunderbird(ctx context.Context, args []string) error {
 	}
 	m, err := classifier.Open(*storeDir, classifier.DefaultOptions())
 	if err != nil {
-		return err
+		return storeError(err, *storeDir, false)
 	}
 	recsPath := filepath.Join(*storeDir, tbImportsFile)
 	recsRaw, recs, err := readImportRecords(recsPath)
