@@ -55,9 +55,10 @@ type parsed struct {
 
 	// Buffers kept for the next message once the tokenizer is done with
 	// this one (release): the text, the walk's stack and the header fields.
-	text   []byte
-	stack  []entity
-	fields []field
+	text     []byte
+	stack    []entity
+	fields   []field
+	hdrArena []byte // unfolded header values (splitHeaderTo)
 }
 
 // parsers are reused (see release): a message then costs a few
@@ -68,7 +69,7 @@ var parsers = sync.Pool{New: func() any { return new(parsed) }}
 // are no longer used: Body is a view of p's text buffer. Extract never
 // releases, so the Text it returns owns its memory.
 func (p *parsed) release() {
-	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields {
+	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields || cap(p.hdrArena) > maxHeaderBytes {
 		return // an outsized message: let its buffers go
 	}
 	// Drop references into the message so the pool does not keep it alive.
@@ -76,12 +77,13 @@ func (p *parsed) release() {
 	clear(p.fields[:cap(p.fields)])
 	clear(p.Notes)
 	*p = parsed{
-		Text:    Text{Notes: p.Notes[:0]},
-		feat:    p.feat[:0],
-		featEnd: p.featEnd[:0],
-		text:    p.text[:0],
-		stack:   p.stack[:0],
-		fields:  p.fields[:0],
+		Text:     Text{Notes: p.Notes[:0]},
+		feat:     p.feat[:0],
+		featEnd:  p.featEnd[:0],
+		text:     p.text[:0],
+		stack:    p.stack[:0],
+		fields:   p.fields[:0],
+		hdrArena: p.hdrArena[:0],
 	}
 	parsers.Put(p)
 }
@@ -111,7 +113,7 @@ func (p *parsed) note(n string) {
 // and the text of all text parts. It never fails; damage is reported in
 // Text.Notes and as much text as possible is recovered.
 func Extract(msg []byte) Text {
-	return parse(msg).Text
+	return parseMsg(msg, true).Text
 }
 
 // normalizeNewlines returns a copy of b (at most MaxMessageBytes) where CRLF
@@ -149,8 +151,19 @@ type entity struct {
 
 // parse walks the message iteratively (an explicit stack, never recursion)
 // so that a nesting bomb cannot exhaust the goroutine stack.
-func parse(msg []byte) *parsed {
+//
+// The header fields of what parse returns are views of msg: msg must not
+// change until p is released (the tokenizer releases it before it
+// returns). parseMsg with own set copies them instead, for Extract, whose
+// Text outlives the call.
+func parse(msg []byte) *parsed { return parseMsg(msg, false) }
+
+func parseMsg(msg []byte, own bool) *parsed {
 	p := parsers.Get().(*parsed)
+	arena := &p.hdrArena
+	if own {
+		arena = nil
+	}
 	raw, truncated := normalizeNewlines(msg)
 	if truncated {
 		p.note(NoteTruncated)
@@ -160,7 +173,7 @@ func parse(msg []byte) *parsed {
 	header := func(b []byte) ([]field, []byte) {
 		n := len(p.fields)
 		var body []byte
-		p.fields, body = splitHeaderTo(p.fields, b)
+		p.fields, body = splitHeaderTo(p.fields, b, arena)
 		return p.fields[n:len(p.fields):len(p.fields)], body
 	}
 	hdr, body := header(raw)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Limits on header parsing, so one message cannot make the work unbounded.
@@ -88,12 +89,15 @@ func validFieldName(b []byte) bool {
 // (its text is taken as body, never dropped). A header with no blank line
 // after it has an empty body.
 func splitHeader(b []byte) ([]field, []byte) {
-	return splitHeaderTo(nil, b)
+	return splitHeaderTo(nil, b, nil)
 }
 
 // splitHeaderTo is splitHeader appending the fields to dst (a buffer the
-// caller reuses): the fields are all[len(dst):].
-func splitHeaderTo(dst []field, b []byte) (all []field, body []byte) {
+// caller reuses): the fields are all[len(dst):]. With arena nil the names
+// and values own their memory. Otherwise they are views of b and of
+// *arena (where folded values are unfolded), for a caller that is done
+// with them before b changes or *arena is reused: no copy of the block.
+func splitHeaderTo(dst []field, b []byte, arena *[]byte) (all []field, body []byte) {
 	// mbox "From " separator line.
 	if bytes.HasPrefix(b, []byte("From ")) {
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
@@ -103,10 +107,11 @@ func splitHeaderTo(dst []field, b []byte) (all []field, body []byte) {
 		}
 	}
 	hs := headerScans.Get().(*headerScan)
-	hs.locs, hs.end = hs.locs[:0], 0
+	hs.locs, hs.end, hs.arena = hs.locs[:0], 0, arena
 	rest := hs.scan(b)
 	fields := hs.fields(dst, b)
 	clear(hs.locs) // drop the folded values
+	hs.arena = nil
 	headerScans.Put(hs)
 	return fields, rest
 }
@@ -115,8 +120,9 @@ func splitHeaderTo(dst []field, b []byte) (all []field, body []byte) {
 // them) and names are then cut from one string of the block: one
 // allocation for the block instead of one per field.
 type headerScan struct {
-	locs []fieldLoc
-	end  int // bytes of b the unfolded fields reach
+	locs  []fieldLoc
+	end   int     // bytes of b the unfolded fields reach
+	arena *[]byte // see splitHeaderTo
 }
 
 // headerScans are reused: their location buffers grow to the size of a
@@ -135,7 +141,12 @@ func (h *headerScan) fields(dst []field, b []byte) []field {
 	if len(h.locs) == 0 {
 		return dst
 	}
-	hs := string(b[:h.end])
+	var hs string
+	if h.arena != nil {
+		hs = unsafe.String(unsafe.SliceData(b), h.end)
+	} else {
+		hs = string(b[:h.end])
+	}
 	k := len(dst)
 	dst = slices.Grow(dst, len(h.locs))[:k+len(h.locs)]
 	out := dst[k:]
@@ -156,6 +167,19 @@ func (h *headerScan) fields(dst []field, b []byte) []field {
 	return dst
 }
 
+// own returns v as a string that outlives the scan: a copy, or a view of
+// the arena once v is appended to it.
+func (h *headerScan) own(v []byte) string {
+	if h.arena == nil || len(v) == 0 {
+		return string(v)
+	}
+	a := *h.arena
+	n := len(a)
+	a = append(a, v...)
+	*h.arena = a
+	return unsafe.String(&a[n], len(v))
+}
+
 // scan reads the header block at the start of b and returns the body.
 func (h *headerScan) scan(b []byte) []byte {
 	var cur []byte // value of the field being read, with continuation lines
@@ -165,7 +189,7 @@ func (h *headerScan) scan(b []byte) []byte {
 	flush := func() {
 		if inField && len(h.locs) < maxHeaderFields {
 			if folded {
-				loc.isFolded, loc.folded = true, strings.TrimSpace(string(cur))
+				loc.isFolded, loc.folded = true, h.own(bytes.TrimSpace(cur))
 			} else {
 				h.end = max(h.end, loc.valE)
 			}

@@ -207,3 +207,36 @@ func TestCJKLetterRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractOwnsItsText: the tokenizer reads header fields as views of
+// the message (parse), but Extract's Text outlives the call, so it must
+// not change when the caller reuses the message buffer; and a tokenizer
+// reused for the next message must not see the previous one's fields.
+func TestExtractOwnsItsText(t *testing.T) {
+	msg := []byte("Subject: a folded\n subject line\nFrom: Alice <alice@example.com>\nTo: bob@example.net\n\nbody words here\n")
+	want := Extract(msg)
+	if want.Subject != "a folded subject line" || want.From != "Alice <alice@example.com>" {
+		t.Fatalf("Extract = %q / %q", want.Subject, want.From)
+	}
+	got := Extract(msg)
+	toks := Tokenize(msg)
+	for i := range msg {
+		msg[i] = 'x'
+	}
+	if got.Subject != want.Subject || got.From != want.From || got.To != want.To || got.Body != want.Body {
+		t.Errorf("Extract's text changed with the message buffer: %+v", got)
+	}
+	if !slices.Contains(toks, "subject:folded") {
+		t.Errorf("Tokenize's tokens lack subject:folded: %q", toks)
+	}
+	for _, tk := range toks {
+		if strings.Contains(tk, "xxx") {
+			t.Errorf("Tokenize's token %q changed with the message buffer", tk)
+		}
+	}
+	// The pooled parser and its header arena serve the next message.
+	other := Tokenize([]byte("Subject: another\n  wrapped one\n\nhello\n"))
+	if !slices.Contains(other, "subject:another") || slices.Contains(other, "subject:folded") {
+		t.Errorf("second message's tokens: %q", other)
+	}
+}
