@@ -59,6 +59,8 @@ type parsed struct {
 	stack    []entity
 	fields   []field
 	hdrArena []byte // unfolded header values (splitHeaderTo)
+	htmlBuf  []byte // text of the HTML part being read (htmlToTextTags)
+	qpBuf    []byte // the quoted-printable text part being read (decodeTextTransfer)
 }
 
 // parsers are reused (see release): a message then costs a few
@@ -69,7 +71,7 @@ var parsers = sync.Pool{New: func() any { return new(parsed) }}
 // are no longer used: Body is a view of p's text buffer. Extract never
 // releases, so the Text it returns owns its memory.
 func (p *parsed) release() {
-	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields || cap(p.hdrArena) > maxHeaderBytes {
+	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields || cap(p.hdrArena) > maxHeaderBytes || cap(p.htmlBuf) > MaxTextBytes || cap(p.qpBuf) > MaxTextBytes {
 		return // an outsized message: let its buffers go
 	}
 	// Drop references into the message so the pool does not keep it alive.
@@ -84,6 +86,8 @@ func (p *parsed) release() {
 		stack:    p.stack[:0],
 		fields:   p.fields[:0],
 		hdrArena: p.hdrArena[:0],
+		htmlBuf:  p.htmlBuf[:0],
+		qpBuf:    p.qpBuf[:0],
 	}
 	parsers.Put(p)
 }
@@ -248,7 +252,7 @@ func parseMsg(msg []byte, own bool) *parsed {
 			if boundary == "" {
 				p.note(NoteNoBoundaryParm)
 				p.addFeature("mime:no-boundary-param")
-				addText(decodeTextPart(p, decodeTransfer(e.body, cte), "", false))
+				addText(decodeTextPart(p, decodeTextTransfer(p, e.body, cte), "", false))
 				continue
 			}
 			parts, found, closed := splitMultipart(e.body, boundary)
@@ -257,7 +261,7 @@ func parseMsg(msg []byte, own bool) *parsed {
 				// text part rather than lose it.
 				p.note(NoteNoBoundary)
 				p.addFeature("mime:boundary-missing")
-				addText(decodeTextPart(p, decodeTransfer(e.body, cte), "", false))
+				addText(decodeTextPart(p, decodeTextTransfer(p, e.body, cte), "", false))
 				continue
 			}
 			if !closed {
@@ -295,7 +299,7 @@ func parseMsg(msg []byte, own bool) *parsed {
 				attachmentTokens(p, e.header, mt, &params)
 				continue
 			}
-			addText(decodeTextPart(p, decodeTransfer(e.body, cte), params.get("charset"), mt == "text/html"))
+			addText(decodeTextPart(p, decodeTextTransfer(p, e.body, cte), params.get("charset"), mt == "text/html"))
 		default:
 			attachmentTokens(p, e.header, mt, &params)
 		}
@@ -340,7 +344,7 @@ func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
 	p.note(n)
 	if html {
 		var urls, tags []string
-		s, urls, tags = htmlToTextTags(s)
+		s, urls, tags = htmlToTextTags(s, &p.htmlBuf)
 		for _, u := range urls {
 			urlTokens(p, u)
 		}

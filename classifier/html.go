@@ -3,6 +3,7 @@ package classifier
 import (
 	"html"
 	"strings"
+	"unsafe"
 )
 
 // maxURLsPerPart bounds how many link targets one HTML part contributes.
@@ -67,25 +68,32 @@ func lookupTag(b []byte) (tagEntry, bool) {
 // the text around them ("vi<!-- -->agra" reads "viagra"); block tags separate
 // it. It returns the text and the href/src/action URLs found in tags.
 func htmlToText(s string) (string, []string) {
-	text, urls, _ := htmlToTextTags(s)
+	text, urls, _ := htmlToTextTags(s, nil)
 	return text, urls
 }
 
 // htmlToTextTags is htmlToText that also returns the signal tags seen
-// (see tagSignal), in first-seen order.
-func htmlToTextTags(s string) (string, []string, []string) {
-	var out strings.Builder
-	out.Grow(len(s) / 2)
+// (see tagSignal), in first-seen order. With scratch non-nil the text is
+// built in *scratch and may be a view of it: the caller copies it before
+// it reuses *scratch.
+func htmlToTextTags(s string, scratch *[]byte) (string, []string, []string) {
+	var out []byte
+	if scratch != nil {
+		out = (*scratch)[:0]
+	}
+	if cap(out) < len(s)/2 {
+		out = make([]byte, 0, len(s)/2)
+	}
 	var urls, tags []string
 	var lname [16]byte // a tag name lower-cased, for the lookup
 	i := 0
 	for i < len(s) {
 		lt := strings.IndexByte(s[i:], '<')
 		if lt < 0 {
-			out.WriteString(s[i:])
+			out = append(out, s[i:]...)
 			break
 		}
-		out.WriteString(s[i : i+lt])
+		out = append(out, s[i:i+lt]...)
 		i += lt
 		// s[i] == '<'
 		if strings.HasPrefix(s[i:], "<!--") {
@@ -97,12 +105,12 @@ func htmlToTextTags(s string) (string, []string, []string) {
 			continue
 		}
 		if i+1 >= len(s) {
-			out.WriteByte('<')
+			out = append(out, '<')
 			break
 		}
 		c := s[i+1]
 		if !(isASCIILetter(c) || c == '/' || c == '!' || c == '?') {
-			out.WriteByte('<')
+			out = append(out, '<')
 			i++
 			continue
 		}
@@ -167,13 +175,19 @@ func htmlToTextTags(s string) (string, []string, []string) {
 			tags = append(tags, name)
 		}
 		if kinds&tagBlock != 0 {
-			out.WriteByte('\n')
+			out = append(out, '\n')
 		}
 		if !closing && n < len(tag) && len(urls) < maxURLsPerPart {
-			urls = tagURLs(tag[n:], urls, &out)
+			urls, out = tagURLs(tag[n:], urls, out)
 		}
 	}
-	text := out.String()
+	var text string
+	if scratch != nil {
+		*scratch = out
+		text = unsafe.String(unsafe.SliceData(out), len(out))
+	} else {
+		text = string(out)
+	}
 	if strings.IndexByte(text, '&') >= 0 {
 		text = html.UnescapeString(text)
 	}
@@ -197,8 +211,8 @@ func noQuote(s string) bool {
 func isHTMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
 
 // tagURLs appends the values of href, src and action attributes in attrs to
-// urls; alt and title text goes to the output text.
-func tagURLs(attrs string, urls []string, out *strings.Builder) []string {
+// urls; alt and title text is appended to out.
+func tagURLs(attrs string, urls []string, out []byte) ([]string, []byte) {
 	for attrs != "" {
 		k := 0
 		for k < len(attrs) && (isHTMLSpace(attrs[k]) || attrs[k] == '/') {
@@ -207,7 +221,7 @@ func tagURLs(attrs string, urls []string, out *strings.Builder) []string {
 		attrs = attrs[k:]
 		eq := strings.IndexByte(attrs, '=')
 		if eq < 0 {
-			return urls
+			return urls, out
 		}
 		// The attribute name: the last word before '='.
 		e := eq
@@ -251,12 +265,12 @@ func tagURLs(attrs string, urls []string, out *strings.Builder) []string {
 				urls = append(urls, html.UnescapeString(val))
 			}
 		case strings.EqualFold(name, "alt"), strings.EqualFold(name, "title"):
-			out.WriteByte(' ')
-			out.WriteString(val)
-			out.WriteByte(' ')
+			out = append(out, ' ')
+			out = append(out, val...)
+			out = append(out, ' ')
 		}
 	}
-	return urls
+	return urls, out
 }
 
 // isSpaceByte is the ASCII white space strings.TrimSpace removes.

@@ -55,7 +55,11 @@ done:
 // leaving malformed escapes as they are. The runs between '=' signs are
 // copied whole.
 func decodeQuotedPrintable(b []byte) []byte {
-	out := make([]byte, 0, len(b))
+	return decodeQuotedPrintableTo(make([]byte, 0, len(b)), b)
+}
+
+// decodeQuotedPrintableTo is decodeQuotedPrintable appending to out.
+func decodeQuotedPrintableTo(out, b []byte) []byte {
 	for {
 		k := bytes.IndexByte(b, '=')
 		if k < 0 {
@@ -96,4 +100,15 @@ func decodeTransfer(b []byte, cte string) []byte {
 		return decodeQuotedPrintable(b)
 	}
 	return b
+}
+
+// decodeTextTransfer is decodeTransfer for a text part, whose decoded bytes
+// are read once (decodeTextPart copies what it keeps): quoted-printable is
+// decoded into p's reused buffer.
+func decodeTextTransfer(p *parsed, b []byte, cte string) []byte {
+	if cte == "quoted-printable" {
+		p.qpBuf = decodeQuotedPrintableTo(p.qpBuf[:0], b)
+		return p.qpBuf
+	}
+	return decodeTransfer(b, cte)
 }
