@@ -58,6 +58,7 @@ type tokenizer struct {
 	// tokenizing find them in the cache. preDone counts the hashes done.
 	pre     []wslot
 	preDone int
+	norm    []byte // text() normalises into it (nfkcTo); reused
 }
 
 // prefetchBatch is how many new tokens wait for one prefetchHomes call:
@@ -296,7 +297,7 @@ func (t *tokenizer) strings() []string {
 // release returns the tokenizer's buffers to the pool; the tokenizer must
 // not be used afterwards.
 func (t *tokenizer) release() {
-	if cap(t.arena) <= 4<<20 {
+	if cap(t.arena) <= 4<<20 && cap(t.norm) <= 1<<20 {
 		tokenizers.Put(t)
 	}
 }
@@ -408,7 +409,8 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 		return
 	}
 	if !isASCII(s) {
-		s = nfkc(s)
+		// The normalised text is read only here: the tokens are copied.
+		s, t.norm = nfkcTo(t.norm[:0], s)
 	}
 	i := 0
 	for i < len(s) && !t.full() {
@@ -475,10 +477,17 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 // gives the same text. Mostly English text with a stray non-breaking
 // space or curly quote no longer goes through the normaliser whole.
 func nfkc(s string) string {
+	out, _ := nfkcTo(nil, s)
+	return out
+}
+
+// nfkcTo is nfkc building the normalised text in buf (returned, to be
+// reused): the result is then a view of buf, or s itself.
+func nfkcTo(buf []byte, s string) (string, []byte) {
 	if !utf8.ValidString(s) {
 		// x/text reads a broken sequence differently near the end of its
 		// input; decoded text is always valid, so this is only for safety.
-		return norm.NFKC.String(s)
+		return norm.NFKC.String(s), buf
 	}
 	var out []byte
 	done := 0 // s[:done] is in out (once out is in use)
@@ -500,7 +509,10 @@ func nfkc(s string) string {
 		}
 		if run := s[start:end]; norm.NFKC.QuickSpanString(run) != len(run) {
 			if out == nil {
-				out = make([]byte, 0, len(s)+len(s)/8)
+				out = buf[:0]
+				if cap(out) < len(s)+len(s)/8 {
+					out = make([]byte, 0, len(s)+len(s)/8)
+				}
 			}
 			out = append(out, s[done:start]...)
 			out = norm.NFKC.AppendString(out, run)
@@ -509,10 +521,10 @@ func nfkc(s string) string {
 		i = end
 	}
 	if out == nil {
-		return s
+		return s, buf
 	}
 	out = append(out, s[done:]...)
-	return unsafe.String(unsafe.SliceData(out), len(out))
+	return unsafe.String(unsafe.SliceData(out), len(out)), out
 }
 
 func isASCIIWhite(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
