@@ -172,6 +172,13 @@ type charmapTable struct {
 // of charmap.DecodeByte: the same text as its x/text decoder, without the
 // transformer's buffers.
 func decodeCharmap(m *charmap.Charmap, b []byte) string {
+	out, _ := decodeCharmapTo(nil, m, b)
+	return out
+}
+
+// decodeCharmapTo is decodeCharmap building the text in out (returned, to
+// be reused): the text is a view of it.
+func decodeCharmapTo(out []byte, m *charmap.Charmap, b []byte) (string, []byte) {
 	v, ok := charmapTables.Load(m)
 	if !ok {
 		tab := &charmapTable{asciiSame: true}
@@ -184,7 +191,9 @@ func decodeCharmap(m *charmap.Charmap, b []byte) string {
 		v, _ = charmapTables.LoadOrStore(m, tab)
 	}
 	tab := v.(*charmapTable)
-	out := make([]byte, 0, len(b)+len(b)/2)
+	if cap(out) < len(b)+len(b)/2 {
+		out = make([]byte, 0, len(b)+len(b)/2)
+	}
 	for i := 0; i < len(b); i++ {
 		if tab.asciiSame {
 			// Text in these charsets is mostly ASCII: copy each run of it
@@ -201,7 +210,7 @@ func decodeCharmap(m *charmap.Charmap, b []byte) string {
 			out = utf8.AppendRune(out, r)
 		}
 	}
-	return unsafe.String(unsafe.SliceData(out), len(out))
+	return unsafe.String(unsafe.SliceData(out), len(out)), out
 }
 
 // asciiPrefix is the length of the run of bytes below 0x80 that b starts
@@ -453,15 +462,16 @@ func decodeLatin(b []byte) (string, string) {
 // when the bytes were not decoded as the label says, a note such as
 // "label iso-2202-jp decoded as iso-2022-jp".
 func decodeCharset(b []byte, label string) (string, string) {
-	return decodeCharsetView(b, label, false)
+	return decodeCharsetView(b, label, nil)
 }
 
-// decodeCharsetView is decodeCharset; with view set, text that needs no
-// decoding (ASCII, valid UTF-8) is returned as a view of b instead of a
-// copy, for a caller that copies it before b can change.
-func decodeCharsetView(b []byte, label string, view bool) (string, string) {
+// decodeCharsetView is decodeCharset; with scratch non-nil, text that needs
+// no decoding (ASCII, valid UTF-8) is returned as a view of b instead of a
+// copy, and text in a single-byte charset is decoded into *scratch, for a
+// caller that copies it before b changes or *scratch is reused.
+func decodeCharsetView(b []byte, label string, scratch *[]byte) (string, string) {
 	enc, name := lookupCharset(label)
-	text, used := decodeDetect(b, enc, name, view)
+	text, used := decodeDetect(b, enc, name, scratch)
 	l := strings.ToLower(strings.Trim(strings.TrimSpace(label), "\"'"))
 	if used == name || (used == csASCII && (name != "" || l == "")) {
 		return text, ""
@@ -472,9 +482,9 @@ func decodeCharsetView(b []byte, label string, view bool) (string, string) {
 	return text, "label " + l + " decoded as " + used
 }
 
-func decodeDetect(b []byte, enc encoding.Encoding, name string, view bool) (string, string) {
+func decodeDetect(b []byte, enc encoding.Encoding, name string, scratch *[]byte) (string, string) {
 	asIs := func() string {
-		if view {
+		if scratch != nil {
 			return unsafe.String(unsafe.SliceData(b), len(b))
 		}
 		return string(b)
@@ -524,7 +534,9 @@ func decodeDetect(b []byte, enc encoding.Encoding, name string, view bool) (stri
 		return asIs(), csUTF8
 	}
 	var out string
-	if enc == japanese.ShiftJIS {
+	if m, single := enc.(*charmap.Charmap); single && scratch != nil {
+		out, *scratch = decodeCharmapTo((*scratch)[:0], m, b)
+	} else if enc == japanese.ShiftJIS {
 		out = decodeCP932(b)
 	} else {
 		out = decodeWith(enc, b)

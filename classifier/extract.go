@@ -61,6 +61,7 @@ type parsed struct {
 	hdrArena []byte // unfolded header values (splitHeaderTo)
 	htmlBuf  []byte // text of the HTML part being read (htmlToTextTags)
 	qpBuf    []byte // the quoted-printable text part being read (decodeTextTransfer)
+	csBuf    []byte // the text part being read, decoded from a single-byte charset
 }
 
 // parsers are reused (see release): a message then costs a few
@@ -71,7 +72,7 @@ var parsers = sync.Pool{New: func() any { return new(parsed) }}
 // are no longer used: Body is a view of p's text buffer. Extract never
 // releases, so the Text it returns owns its memory.
 func (p *parsed) release() {
-	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields || cap(p.hdrArena) > maxHeaderBytes || cap(p.htmlBuf) > MaxTextBytes || cap(p.qpBuf) > MaxTextBytes {
+	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields || cap(p.hdrArena) > maxHeaderBytes || cap(p.htmlBuf) > MaxTextBytes || cap(p.qpBuf) > MaxTextBytes || cap(p.csBuf) > 2*MaxTextBytes {
 		return // an outsized message: let its buffers go
 	}
 	// Drop references into the message so the pool does not keep it alive.
@@ -88,6 +89,7 @@ func (p *parsed) release() {
 		hdrArena: p.hdrArena[:0],
 		htmlBuf:  p.htmlBuf[:0],
 		qpBuf:    p.qpBuf[:0],
+		csBuf:    p.csBuf[:0],
 	}
 	parsers.Put(p)
 }
@@ -340,7 +342,7 @@ func decodeTextPart(p *parsed, b []byte, charset string, html bool) string {
 	}
 	// A view: the text is copied into the message text (or converted from
 	// HTML into new text) before b goes away.
-	s, n := decodeCharsetView(b, charset, true)
+	s, n := decodeCharsetView(b, charset, &p.csBuf)
 	p.note(n)
 	if html {
 		var urls, tags []string
