@@ -490,6 +490,14 @@ func nfkcTo(buf []byte, s string) (string, []byte) {
 		return norm.NFKC.String(s), buf
 	}
 	var out []byte
+	use := func() {
+		if out == nil {
+			out = buf[:0]
+			if cap(out) < len(s)+len(s)/8 {
+				out = make([]byte, 0, len(s)+len(s)/8)
+			}
+		}
+	}
 	done := 0 // s[:done] is in out (once out is in use)
 	for i := 0; i < len(s); {
 		j := i
@@ -499,21 +507,26 @@ func nfkcTo(buf []byte, s string) (string, []byte) {
 		if j == len(s) {
 			break
 		}
+		if isNBSP(s, j) {
+			// NFKC makes a no-break space (HTML's &nbsp;, the most common
+			// non-ASCII character of English mail) a space, and it is a
+			// boundary like one: no call into the normaliser for it.
+			use()
+			out = append(out, s[done:j]...)
+			out = append(out, ' ')
+			done, i = j+2, j+2
+			continue
+		}
 		start := j
 		for start > i && !isASCIIWhite(s[start-1]) {
 			start--
 		}
 		end := j
-		for end < len(s) && !isASCIIWhite(s[end]) {
+		for end < len(s) && !isASCIIWhite(s[end]) && !isNBSP(s, end) {
 			end++
 		}
 		if run := s[start:end]; norm.NFKC.QuickSpanString(run) != len(run) {
-			if out == nil {
-				out = buf[:0]
-				if cap(out) < len(s)+len(s)/8 {
-					out = make([]byte, 0, len(s)+len(s)/8)
-				}
-			}
+			use()
 			out = append(out, s[done:start]...)
 			out = norm.NFKC.AppendString(out, run)
 			done = end
@@ -526,6 +539,9 @@ func nfkcTo(buf []byte, s string) (string, []byte) {
 	out = append(out, s[done:]...)
 	return unsafe.String(unsafe.SliceData(out), len(out)), out
 }
+
+// isNBSP reports U+00A0 (no-break space) at s[i].
+func isNBSP(s string, i int) bool { return i+1 < len(s) && s[i] == 0xC2 && s[i+1] == 0xA0 }
 
 func isASCIIWhite(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 

@@ -182,7 +182,8 @@ func TestBodyCharsets(t *testing.T) {
 // nfkc normalises run by run; it must equal NFKC of the whole text.
 func FuzzNFKC(f *testing.F) {
 	for _, s := range []string{"", "abc", "a\u00a0b", "e\u0301 \u0301x", "<\u0338 a", "ＡＢＣ！ｶﾞ", "１２３\tｱ\n", " \u0308", "caf\u00e9 na\u0308ive",
-		"\u1100\u1161 \u11a8", "x" + strings.Repeat("\u0301", 40) + " y"} {
+		"\u1100\u1161 \u11a8", "x" + strings.Repeat("\u0301", 40) + " y",
+		"a\u00a0\u0301b", "\u00e9\u00a0\u00a0\u0308", "\u00a0", "x\u00a0", "\u1100\u00a0\u1161"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
