@@ -58,10 +58,10 @@ type parsed struct {
 	text     []byte
 	stack    []entity
 	fields   []field
-	hdrArena []byte // unfolded header values (splitHeaderTo)
-	htmlBuf  []byte // text of the HTML part being read (htmlToTextTags)
-	qpBuf    []byte // the quoted-printable text part being read (decodeTextTransfer)
-	csBuf    []byte // the text part being read, decoded from a single-byte charset
+	hdrArena []byte      // unfolded header values (splitHeaderTo)
+	htmlBuf  htmlScratch // text of the HTML part being read (htmlToTextTags)
+	qpBuf    []byte      // the quoted-printable text part being read (decodeTextTransfer)
+	csBuf    []byte      // the text part being read, decoded from a single-byte charset
 }
 
 // parsers are reused (see release): a message then costs a few
@@ -72,7 +72,7 @@ var parsers = sync.Pool{New: func() any { return new(parsed) }}
 // are no longer used: Body is a view of p's text buffer. Extract never
 // releases, so the Text it returns owns its memory.
 func (p *parsed) release() {
-	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields || cap(p.hdrArena) > maxHeaderBytes || cap(p.htmlBuf) > MaxTextBytes || cap(p.qpBuf) > MaxTextBytes || cap(p.csBuf) > 2*MaxTextBytes {
+	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields || cap(p.hdrArena) > maxHeaderBytes || cap(p.htmlBuf.text) > MaxTextBytes || cap(p.htmlBuf.unesc) > MaxTextBytes || cap(p.qpBuf) > MaxTextBytes || cap(p.csBuf) > 2*MaxTextBytes {
 		return // an outsized message: let its buffers go
 	}
 	// Drop references into the message so the pool does not keep it alive.
@@ -87,7 +87,7 @@ func (p *parsed) release() {
 		stack:    p.stack[:0],
 		fields:   p.fields[:0],
 		hdrArena: p.hdrArena[:0],
-		htmlBuf:  p.htmlBuf[:0],
+		htmlBuf:  htmlScratch{p.htmlBuf.text[:0], p.htmlBuf.unesc[:0]},
 		qpBuf:    p.qpBuf[:0],
 		csBuf:    p.csBuf[:0],
 	}

@@ -123,6 +123,7 @@ type headerScan struct {
 	locs  []fieldLoc
 	end   int     // bytes of b the unfolded fields reach
 	arena *[]byte // see splitHeaderTo
+	cur   []byte  // scan's buffer for a folded value
 }
 
 // headerScans are reused: their location buffers grow to the size of a
@@ -182,7 +183,10 @@ func (h *headerScan) own(v []byte) string {
 
 // scan reads the header block at the start of b and returns the body.
 func (h *headerScan) scan(b []byte) []byte {
-	var cur []byte // value of the field being read, with continuation lines
+	// cur is the value of the field being read, with continuation lines;
+	// its buffer is kept for the next scan (folded values are copied out).
+	cur := h.cur[:0]
+	defer func() { h.cur = cur[:0] }()
 	folded := false
 	var loc fieldLoc
 	inField := false

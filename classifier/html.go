@@ -72,14 +72,20 @@ func htmlToText(s string) (string, []string) {
 	return text, urls
 }
 
+// htmlScratch holds the buffers htmlToTextTags builds its text in.
+type htmlScratch struct {
+	text  []byte // the text with its character references
+	unesc []byte // the text with them decoded
+}
+
 // htmlToTextTags is htmlToText that also returns the signal tags seen
 // (see tagSignal), in first-seen order. With scratch non-nil the text is
-// built in *scratch and may be a view of it: the caller copies it before
-// it reuses *scratch.
-func htmlToTextTags(s string, scratch *[]byte) (string, []string, []string) {
+// built in its buffers and may be a view of them: the caller copies it
+// before it reuses scratch.
+func htmlToTextTags(s string, scratch *htmlScratch) (string, []string, []string) {
 	var out []byte
 	if scratch != nil {
-		out = (*scratch)[:0]
+		out = scratch.text[:0]
 	}
 	if cap(out) < len(s)/2 {
 		out = make([]byte, 0, len(s)/2)
@@ -181,17 +187,59 @@ func htmlToTextTags(s string, scratch *[]byte) (string, []string, []string) {
 			urls, out = tagURLs(tag[n:], urls, out)
 		}
 	}
-	var text string
-	if scratch != nil {
-		*scratch = out
-		text = unsafe.String(unsafe.SliceData(out), len(out))
-	} else {
-		text = string(out)
+	if scratch == nil {
+		return html.UnescapeString(string(out)), urls, tags
 	}
+	scratch.text = out
+	text := unsafe.String(unsafe.SliceData(out), len(out))
 	if strings.IndexByte(text, '&') >= 0 {
-		text = html.UnescapeString(text)
+		scratch.unesc = appendUnescaped(scratch.unesc[:0], text)
+		text = unsafe.String(unsafe.SliceData(scratch.unesc), len(scratch.unesc))
 	}
 	return text, urls, tags
+}
+
+// appendUnescaped appends html.UnescapeString(s) to dst without copying s
+// twice: the text between character references is appended as it is, and
+// each reference is decoded by html.UnescapeString on its own (the common
+// ones by a switch). A reference is '&', then letters, digits and '#',
+// then an optional ';': html reads no further, so decoding the pieces one
+// by one gives the same text (FuzzAppendUnescaped).
+func appendUnescaped(dst []byte, s string) []byte {
+	for {
+		k := strings.IndexByte(s, '&')
+		if k < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:k]...)
+		s = s[k:]
+		e := 1
+		for e < len(s) && (isASCIILetter(s[e]) || s[e] >= '0' && s[e] <= '9' || s[e] == '#') {
+			e++
+		}
+		if e < len(s) && s[e] == ';' {
+			e++
+		}
+		switch ref := s[:e]; ref {
+		case "&nbsp;":
+			dst = append(dst, "\u00a0"...)
+		case "&amp;":
+			dst = append(dst, '&')
+		case "&lt;":
+			dst = append(dst, '<')
+		case "&gt;":
+			dst = append(dst, '>')
+		case "&quot;":
+			dst = append(dst, '"')
+		case "&":
+			dst = append(dst, '&')
+		case "&#39;":
+			dst = append(dst, '\'')
+		default:
+			dst = append(dst, html.UnescapeString(ref)...)
+		}
+		s = s[e:]
+	}
 }
 
 func slicesContains(list []string, s string) bool {

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bytes"
+	"html"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -214,6 +215,21 @@ func FuzzURLTokensSame(f *testing.F) {
 		refURLTokens(&want, u)
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Fatalf("%q: got %q, want %q", u, got, want)
+		}
+	})
+}
+
+// FuzzAppendUnescaped: decoding HTML character references piece by piece
+// gives html.UnescapeString's text.
+func FuzzAppendUnescaped(f *testing.F) {
+	for _, s := range []string{"", "a&b", "&", "&&", "&;", "x&nbsp;y", "&nbsp", "&amp;&lt;&gt;&quot;&#39;", "&#x41;&#65;&#0000000000000065;",
+		"&#x;", "&#;", "&notit;", "&notin;", "&nGt;", "&CounterClockwiseContourIntegral;", "&amp&lt", "caf&eacute; &euro;5",
+		"&#xD800;", "&#1114112;", "&#128;", "&Aacute", "&aacute;x&#x1F600;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendUnescaped([]byte("pre"), s)), "pre"+html.UnescapeString(s); got != want {
+			t.Fatalf("appendUnescaped(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
