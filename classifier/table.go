@@ -2,8 +2,8 @@ package classifier
 
 import (
 	"math/bits"
-	"unsafe"
 	"runtime"
+	"unsafe"
 )
 
 // tokenTable maps token hashes to what the model knows of them (training
