@@ -9,7 +9,8 @@
 # CORPUS: a name in ../shared/corpus (or $MAILWARDEN_CORPUS), NAME.tar.xz or
 # an unpacked directory; default trec07p-1-20000. Label headers
 # (X-Spam*, X-Bogosity) are stripped first. Output: a table on stdout, also
-# in bench/out/speed-DATE.md.
+# in bench/out/speed-DATE.md. SPEED_RUNS (default 5): how many times each
+# tool classifies the test half (the median run is reported).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -30,11 +31,19 @@ ntrain=$((ntrain_spam + ntrain_ham))
 ntest=$(find test -type f | wc -l)
 
 # timed NAME CMD... runs CMD on CPU 0 with stdout to $w/NAME.out and
-# leaves "seconds maxrss_kb user_s sys_s" in $w/NAME.time.
+# leaves "seconds maxrss_kb user_s sys_s" in $w/NAME.time, and returns
+# CMD's exit status. /usr/bin/time gives RSS and CPU time; the wall time
+# is taken from bash's clock instead, to the microsecond (time's is in
+# hundredths: 5% of a 0.2 s run).
 timed() {
-	local name=$1
+	local name=$1 t0 t1 rc=0
 	shift
-	/usr/bin/time -f '%e %M %U %S' -o "$w/$name.time" taskset -c 0 "$@" >"$w/$name.out"
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%e %M %U %S' -o "$w/$name.time" taskset -c 0 "$@" >"$w/$name.out" || rc=$?
+	t1=$EPOCHREALTIME
+	tail -n1 "$w/$name.time" | awk -v a="$t0" -v b="$t1" '{ $1 = sprintf("%.4f", b - a); print }' >"$w/$name.time.tmp"
+	mv "$w/$name.time.tmp" "$w/$name.time"
+	return "$rc"
 }
 secs() { tail -n1 "$w/$1.time" | cut -d' ' -f1; }
 rss() { tail -n1 "$w/$1.time" | cut -d' ' -f2; }
@@ -43,17 +52,36 @@ rss() { tail -n1 "$w/$1.time" | cut -d' ' -f2; }
 # the wall-time one when the machine is busy.
 cpu() { tail -n1 "$w/$1.time" | awk '{ print $3 + $4 }'; }
 
-echo "training on $ntrain ($ntrain_spam spam, $ntrain_ham ham), classifying $ntest..." >&2
+runs=${SPEED_RUNS:-5}
+echo "training on $ntrain ($ntrain_spam spam, $ntrain_ham ham), classifying $ntest $runs times..." >&2
 # shellcheck disable=SC2046
 {
 	timed mw-train "$bin/mailwarden" train --store "$w/mw" --spam train/spam --ham train/ham
-	timed mw-classify "$bin/mailwarden" classify --store "$w/mw" test
 	mkdir -p "$w/bf"
 	timed bf-train-spam bogofilter -d "$w/bf" -s -B $(find train/spam -type f | sort)
 	timed bf-train-ham bogofilter -d "$w/bf" -n -B $(find train/ham -type f | sort)
-	# -T: one "FILE LETTER SCORE" line per message; exit 0/1/2 is the last verdict.
-	timed bf-classify bogofilter -d "$w/bf" -T -B $(find test -type f | sort) || [ $? -le 2 ]
+	# Classification is read-only: each tool classifies the test half
+	# $runs times, the two alternating so that whatever else the machine
+	# does falls on both, and the median run (by wall time) is reported.
+	for i in $(seq "$runs"); do
+		timed "mw-classify.$i" "$bin/mailwarden" classify --store "$w/mw" test
+		# -T: one "FILE LETTER SCORE" line per message; exit 0/1/2 is the last verdict.
+		timed "bf-classify.$i" bogofilter -d "$w/bf" -T -B $(find test -type f | sort) || [ $? -le 2 ]
+	done
 }
+# median NAME: NAME.time and NAME.out become those of NAME's median run.
+median() {
+	local name=$1 i
+	for i in $(seq "$runs"); do tail -n1 "$w/$name.$i.time"; done | sort -n -k1,1 | sed -n "$(((runs + 1) / 2))p" >"$w/$name.time"
+	cp "$w/$name.1.out" "$w/$name.out"
+}
+median mw-classify
+median bf-classify
+# The classify ratio of each pair of runs, lowest and highest.
+ratios=$(for i in $(seq "$runs"); do
+	awk -v m="$(tail -n1 "$w/mw-classify.$i.time" | cut -d' ' -f1)" -v b="$(tail -n1 "$w/bf-classify.$i.time" | cut -d' ' -f1)" \
+		'BEGIN { if (m > 0) printf "%.1f\n", b / m }'
+done | sort -n | sed -n '1p;$p' | paste -sd- -)
 
 # Scores for a sanity check of accuracy: "gold score verdict" per test message.
 awk 'NR==FNR { gold[$2] = $1; next } { print gold[$1], $2, $3 }' test.index FS='\t' "$w/mw-classify.out" FS=' ' >"$w/mailwarden.scores"
@@ -62,7 +90,7 @@ awk 'NR==FNR { gold[$2] = $1; next } { print gold[$1], $3, $2 }' test.index "$w/
 
 row() { # tool train_secs train_rss classify_secs classify_rss store_bytes
 	awk -v t="$1" -v ts="$2" -v tr="$3" -v cs="$4" -v cr="$5" -v sb="$6" -v nt="$ntrain" -v nc="$ntest" 'BEGIN {
-		printf "| %s | %d | %.2f | %.0f | %.1f MB | %d | %.2f | %.0f | %.1f MB | %.1f MB |\n",
+		printf "| %s | %d | %.3f | %.0f | %.1f MB | %d | %.3f | %.0f | %.1f MB | %.1f MB |\n",
 			t, nt, ts, (ts > 0 ? nt / ts : 0), tr / 1024, nc, cs, (cs > 0 ? nc / cs : 0), cr / 1024, sb / 1048576 }'
 }
 bf_train_secs=$(awk "BEGIN { print $(secs bf-train-spam) + $(secs bf-train-ham) }")
@@ -88,7 +116,8 @@ report=$(
 	echo "$table"
 	echo
 	echo "mailwarden classifies ${ratio}x as fast as bogofilter and trains ${train_ratio}x as fast (one core: every process pinned to CPU 0;"
-	echo "wall time including process start and reading the files; bogofilter trains spam and ham in two processes, its times added)."
+	echo "wall time including process start and reading the files; bogofilter trains spam and ham in two processes, its times added;"
+	echo "classification: the median of $runs runs of each tool, alternating; the $runs pairs of runs gave ${ratios}x)."
 	echo "In CPU time (user+sys: $(cpu mw-train) s / $(cpu mw-classify) s for mailwarden, $bf_train_cpu s / $(cpu bf-classify) s for bogofilter)"
 	echo "mailwarden classifies ${cpu_ratio}x and trains ${cpu_train_ratio}x as fast."
 	echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), bogofilter $(dpkg-query -W -f '${Version}' bogofilter 2>/dev/null || echo '?'), mailwarden $(git -C "$root" describe --always --dirty)."
