@@ -45,6 +45,12 @@ timed() {
 	mv "$w/$name.time.tmp" "$w/$name.time"
 	return "$rc"
 }
+# warm DIR...: read every file under DIR... so that the timed run after it
+# finds them in the page cache. Some machines (VMs whose host reclaims
+# their page cache) drop cached files within seconds: a run would then
+# wait for the disk, the same few milliseconds for either tool, which
+# skews the ratio against the faster one.
+warm() { find "$@" -type f -exec cat {} + >/dev/null; }
 secs() { tail -n1 "$w/$1.time" | cut -d' ' -f1; }
 rss() { tail -n1 "$w/$1.time" | cut -d' ' -f2; }
 # cpu NAME: user+sys seconds. CPU 0 is shared with whatever else runs there;
@@ -56,15 +62,19 @@ runs=${SPEED_RUNS:-5}
 echo "training on $ntrain ($ntrain_spam spam, $ntrain_ham ham), classifying $ntest $runs times..." >&2
 # shellcheck disable=SC2046
 {
+	warm train
 	timed mw-train "$bin/mailwarden" train --store "$w/mw" --spam train/spam --ham train/ham
 	mkdir -p "$w/bf"
+	warm train
 	timed bf-train-spam bogofilter -d "$w/bf" -s -B $(find train/spam -type f | sort)
 	timed bf-train-ham bogofilter -d "$w/bf" -n -B $(find train/ham -type f | sort)
 	# Classification is read-only: each tool classifies the test half
 	# $runs times, the two alternating so that whatever else the machine
 	# does falls on both, and the median run (by wall time) is reported.
 	for i in $(seq "$runs"); do
+		warm test "$w/mw"
 		timed "mw-classify.$i" "$bin/mailwarden" classify --store "$w/mw" test
+		warm test "$w/bf"
 		# -T: one "FILE LETTER SCORE" line per message; exit 0/1/2 is the last verdict.
 		timed "bf-classify.$i" bogofilter -d "$w/bf" -T -B $(find test -type f | sort) || [ $? -le 2 ]
 	done

@@ -33,6 +33,7 @@ func cmdClassify(ctx context.Context, args []string) error {
 	if err != nil {
 		return storeError(err, *storeDir, false)
 	}
+	batchGCLoaded()
 	if s, h := m.Counts(); s == 0 || h == 0 {
 		fmt.Fprintln(os.Stderr, lang.T("classify untrained", *storeDir, s, h))
 	}
