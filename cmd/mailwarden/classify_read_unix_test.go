@@ -63,3 +63,29 @@ func TestMessageReaderMatchesReadMessage(t *testing.T) {
 		t.Fatalf("standard input: read %q (%v)", got, err)
 	}
 }
+
+// TestMessageReaderLetsBigBuffersGo: the buffer grown for a message over
+// maxKeptRead is not kept once the next message is read, so one big
+// message does not stay in the heap for the rest of a batch.
+func TestMessageReaderLetsBigBuffersGo(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"huge": strings.Repeat("y", 3*maxKeptRead), "small": fifoMsg}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rd messageReader
+	for _, name := range []string{"small", "huge", "small"} {
+		got, err := rd.read(filepath.Join(dir, name))
+		if err != nil || string(got) != files[name] {
+			t.Fatalf("%s: read %d bytes (%v), want %d", name, len(got), err, len(files[name]))
+		}
+		if name == "huge" && cap(rd.buf) < 3*maxKeptRead {
+			t.Fatalf("huge: buffer of %d bytes", cap(rd.buf))
+		}
+	}
+	if cap(rd.buf) > maxKeptRead {
+		t.Errorf("after a small message the reader still holds %d bytes (at most %d)", cap(rd.buf), maxKeptRead)
+	}
+}
