@@ -63,23 +63,18 @@ func lookupTag(b []byte) (tagEntry, bool) {
 	return tagEntry{}, false
 }
 
-// htmlToText strips tags from HTML, skipping script and style content and
-// comments, and decodes character references. Inline tags and comments join
-// the text around them ("vi<!-- -->agra" reads "viagra"); block tags separate
-// it. It returns the text and the href/src/action URLs found in tags.
-func htmlToText(s string) (string, []string) {
-	text, urls, _ := htmlToTextTags(s, nil)
-	return text, urls
-}
-
 // htmlScratch holds the buffers htmlToTextTags builds its text in.
 type htmlScratch struct {
 	text  []byte // the text with its character references
 	unesc []byte // the text with them decoded
 }
 
-// htmlToTextTags is htmlToText that also returns the signal tags seen
-// (see tagSignal), in first-seen order. With scratch non-nil the text is
+// htmlToTextTags strips tags from HTML, skipping script and style content
+// and comments, and decodes character references. Inline tags and comments
+// join the text around them ("vi<!-- -->agra" reads "viagra"); block tags
+// separate it. It returns the text, the href/src/action URLs found in tags
+// and the signal tags seen (see tagSignal), in first-seen order. With
+// scratch non-nil the text is
 // built in its buffers and may be a view of them: the caller copies it
 // before it reuses scratch.
 func htmlToTextTags(s string, scratch *htmlScratch) (string, []string, []string) {

@@ -470,19 +470,14 @@ func (t *tokenizer) text(prefix, s string, body bool) {
 	}
 }
 
-// nfkc is norm.NFKC.String(s), computed only on the runs between ASCII
+// nfkcTo is norm.NFKC.String(s), computed only on the runs between ASCII
 // white space that hold a non-ASCII byte: the rest is ASCII, which NFKC
 // leaves alone, and white space neither composes with what precedes it nor
 // lets what follows compose across it, so normalising the runs one by one
 // gives the same text. Mostly English text with a stray non-breaking
-// space or curly quote no longer goes through the normaliser whole.
-func nfkc(s string) string {
-	out, _ := nfkcTo(nil, s)
-	return out
-}
-
-// nfkcTo is nfkc building the normalised text in buf (returned, to be
-// reused): the result is then a view of buf, or s itself.
+// space or curly quote no longer goes through the normaliser whole. The
+// text is built in buf (returned, to be reused): the result is a view of
+// buf, or s itself.
 func nfkcTo(buf []byte, s string) (string, []byte) {
 	if !utf8.ValidString(s) {
 		// x/text reads a broken sequence differently near the end of its
