@@ -54,7 +54,8 @@ type parsed struct {
 	featEnd []int32
 
 	// Buffers kept for the next message once the tokenizer is done with
-	// this one (release): the text, the walk's stack and the header fields.
+	// this one (release): the text, the walk's stack, the header fields,
+	// and the scratch buffers each text part is decoded through.
 	text     []byte
 	stack    []entity
 	fields   []field
@@ -72,7 +73,9 @@ var parsers = sync.Pool{New: func() any { return new(parsed) }}
 // are no longer used: Body is a view of p's text buffer. Extract never
 // releases, so the Text it returns owns its memory.
 func (p *parsed) release() {
-	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields || cap(p.hdrArena) > maxHeaderBytes || cap(p.htmlBuf.text) > MaxTextBytes || cap(p.htmlBuf.unesc) > MaxTextBytes || cap(p.qpBuf) > MaxTextBytes || cap(p.csBuf) > 2*MaxTextBytes {
+	if cap(p.text) > MaxTextBytes+1 || cap(p.fields) > 4*maxHeaderFields ||
+		cap(p.hdrArena) > maxHeaderBytes || cap(p.qpBuf) > MaxTextBytes || cap(p.csBuf) > 2*MaxTextBytes ||
+		cap(p.htmlBuf.text) > MaxTextBytes || cap(p.htmlBuf.unesc) > MaxTextBytes {
 		return // an outsized message: let its buffers go
 	}
 	// Drop references into the message so the pool does not keep it alive.

@@ -73,15 +73,11 @@ type htmlScratch struct {
 // and comments, and decodes character references. Inline tags and comments
 // join the text around them ("vi<!-- -->agra" reads "viagra"); block tags
 // separate it. It returns the text, the href/src/action URLs found in tags
-// and the signal tags seen (see tagSignal), in first-seen order. With
-// scratch non-nil the text is
-// built in its buffers and may be a view of them: the caller copies it
-// before it reuses scratch.
+// and the signal tags seen (see tagSignal), in first-seen order. The text
+// is built in scratch's buffers and may be a view of them: the caller
+// copies it before it reuses scratch.
 func htmlToTextTags(s string, scratch *htmlScratch) (string, []string, []string) {
-	var out []byte
-	if scratch != nil {
-		out = scratch.text[:0]
-	}
+	out := scratch.text[:0]
 	if cap(out) < len(s)/2 {
 		out = make([]byte, 0, len(s)/2)
 	}
@@ -182,9 +178,6 @@ func htmlToTextTags(s string, scratch *htmlScratch) (string, []string, []string)
 			urls, out = tagURLs(tag[n:], urls, out)
 		}
 	}
-	if scratch == nil {
-		return html.UnescapeString(string(out)), urls, tags
-	}
 	scratch.text = out
 	text := unsafe.String(unsafe.SliceData(out), len(out))
 	if strings.IndexByte(text, '&') >= 0 {
@@ -218,7 +211,7 @@ func appendUnescaped(dst []byte, s string) []byte {
 		switch ref := s[:e]; ref {
 		case "&nbsp;":
 			dst = append(dst, "\u00a0"...)
-		case "&amp;":
+		case "&amp;", "&":
 			dst = append(dst, '&')
 		case "&lt;":
 			dst = append(dst, '<')
@@ -226,8 +219,6 @@ func appendUnescaped(dst []byte, s string) []byte {
 			dst = append(dst, '>')
 		case "&quot;":
 			dst = append(dst, '"')
-		case "&":
-			dst = append(dst, '&')
 		case "&#39;":
 			dst = append(dst, '\'')
 		default:
